@@ -1,0 +1,345 @@
+"""The ``briefdesk`` command line: one Click group over the pipeline's API.
+
+Only Click is imported at start-up (``briefdesk --help`` answers fast); each command imports what it needs.
+Exit codes: 0 success, 1 when some items failed (the rest was done), 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from workflow import __version__
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _targets(value: str) -> list[str]:
+    return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def _budget(sentences: int | None, words: int | None):
+    from workflow.summarize import DEFAULT_SENTENCES, Budget
+
+    if sentences is not None and words is not None:
+        raise click.UsageError("give --sentences or --words, not both")
+    try:
+        return Budget(sentences=sentences if words is None else None, words=words) if (sentences or words) \
+            else Budget(sentences=DEFAULT_SENTENCES)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+
+
+# Algorithm names are static; list them without importing sumy so --help stays fast.
+_ALGORITHMS = ("news", "lead", "lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson", "reduction",
+               "random")
+algorithm_option = click.option("--algorithm", type=click.Choice(_ALGORITHMS), default="news", show_default=True,
+                                help="Brief method: 'news' (position x centrality, default), 'lead' or a sumy "
+                                     "algorithm.")
+sentences_option = click.option("--sentences", type=click.IntRange(min=1), help="Brief length in sentences "
+                                                                                  "(default 3).")
+words_option = click.option("--words", type=click.IntRange(min=1), help="Brief length as an English word budget.")
+
+
+def decoding_options(function):
+    function = click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True)(function)
+    function = click.option("--compute-type", default="auto", show_default=True,
+                            help="CTranslate2 compute type: auto, int8, int8_float32, float32…")(function)
+    function = click.option("--threads", type=click.IntRange(min=0), default=0, show_default=True,
+                            help="Threads per translation (0: all cores).")(function)
+    return function
+
+
+def _settings(beam_size: int, compute_type: str, threads: int):
+    from workflow.translate import Settings
+
+    return Settings(beam_size=beam_size, compute_type=compute_type, intra_threads=threads)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefdesk")
+def main() -> None:
+    """Briefdesk: translate English news into Khmer and Chinese offline, brief it, and review it.
+
+    Everything Briefdesk writes lives in BRIEFDESK_HOME (default: your user data dir).
+    """
+
+
+# --- run -----------------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "targets", default="km,zh", show_default=True, help="Target languages, comma-separated.")
+@sentences_option
+@words_option
+@algorithm_option
+@decoding_options
+def run(paths, targets, sentences, words, algorithm, beam_size, compute_type, threads) -> None:
+    """Ingest, summarize and translate articles (files or folders) into the store."""
+    report = _run(paths, _targets(targets), _budget(sentences, words), algorithm,
+                  _settings(beam_size, compute_type, threads))
+    if report.errors:
+        sys.exit(1)
+
+
+def _run(paths, targets, budget, algorithm, settings):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from workflow import pipeline
+    from workflow.store import Store
+
+    err = Console(stderr=True)
+    options = pipeline.Options(targets=targets, budget=budget, algorithm=algorithm, decoding=settings)
+    tasks: dict[str, int] = {}
+    with Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=False, disable=not err.is_terminal) as bars:
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage.replace("translate:", "translate → "), total=total)
+            bars.update(tasks[stage], completed=done, total=total)
+
+        report = pipeline.run(paths, Store(), options, progress)
+    _print_report(report, targets)
+    return report
+
+
+def _print_report(report, targets) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console()
+    table = Table(title=f"Run {report.run_id}", title_justify="left")
+    table.add_column("article")
+    table.add_column("sentences", justify="right")
+    table.add_column("brief", justify="right")
+    for lang in targets:
+        table.add_column(f"new {lang}", justify="right")
+    for item in report.articles:
+        table.add_row(item.external_id[:48], str(item.sentences), str(item.brief_sentences),
+                      *[str(item.translated.get(lang, "—")) for lang in targets])
+    out.print(table)
+    for lang, model in report.models.items():
+        note = "  [bold yellow]DEMO model: it only knows its training sentences[/]" if model.demo else ""
+        out.print(f"{lang}: {model.label}, {report.decoded.get(lang, 0)} sentences decoded{note}")
+    if report.articles and report.translated_nothing and report.models:
+        out.print("Nothing to translate: every article is unchanged and already translated with these models "
+                  "and settings.")
+    for error in report.errors:
+        Console(stderr=True).print(f"[red]error[/] {error['item']} ({error['stage']}): {error['reason']}",
+                                   highlight=False)
+    out.print(f"{len(report.articles)} articles stored, {len(report.errors)} errors.")
+
+
+# --- translate and summarize ---------------------------------------------------------------------------------
+
+
+def _read_text(source: str) -> str:
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        label = "standard input"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise click.ClickException(f"{source}: no such file")
+        data, label = path.read_bytes(), source
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{label}: not UTF-8 text (invalid byte at offset {error.start})") from error
+
+
+@main.command()
+@click.argument("source", default="-")
+@click.option("--to", "target", default="km", show_default=True, help="Target language: km, zh or zt.")
+@decoding_options
+def translate(source, target, beam_size, compute_type, threads) -> None:
+    """Translate one English text (FILE or - for stdin) and print it."""
+    from workflow.corpus import clean_text
+    from workflow.models import ModelError, find
+    from workflow.segment import split_sentences
+    from workflow.translate import Translator, join_sentences
+
+    text = clean_text(_read_text(source))
+    try:
+        model = find(target)
+    except ModelError as error:
+        raise click.ClickException(str(error)) from error
+    sentences = split_sentences(text)
+    outputs = Translator(model, _settings(beam_size, compute_type, threads)).translate(s.text for s in sentences)
+    paragraphs: dict[int, list[str]] = {}
+    for sentence, output in zip(sentences, outputs):
+        paragraphs.setdefault(sentence.paragraph, []).append(output.text)
+    click.echo("\n\n".join(join_sentences(target, group) for _, group in sorted(paragraphs.items())))
+    if model.demo:
+        click.echo(f"(translated with the DEMO model {model.label}: it knows only its training sentences)",
+                   err=True)
+
+
+@main.command("summarize")
+@click.argument("source", default="-")
+@sentences_option
+@words_option
+@algorithm_option
+@click.option("--input-jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='Batch mode: lines of {"id", "text"}.')
+@click.option("--output-jsonl", type=click.Path(dir_okay=False, path_type=Path),
+              help='Batch mode: writes lines of {"id", "summary"} (one sentence a line).')
+def summarize_command(source, sentences, words, algorithm, input_jsonl, output_jsonl) -> None:
+    """Print an extractive brief of one text, or summarize a JSONL file in batch."""
+    from workflow import summarize
+
+    budget = _budget(sentences, words)
+    if input_jsonl or output_jsonl:
+        if not (input_jsonl and output_jsonl):
+            raise click.UsageError("--input-jsonl and --output-jsonl go together")
+        failures = _summarize_jsonl(input_jsonl, output_jsonl, budget, algorithm)
+        if failures:
+            sys.exit(1)
+        return
+    for line in summarize.brief_of_text(_read_text(source), budget=budget, algorithm=algorithm):
+        click.echo(line)
+
+
+def _summarize_jsonl(source: Path, target: Path, budget, algorithm: str) -> int:
+    from workflow import summarize
+
+    failures = written = 0
+    with source.open("rb") as lines, target.open("w", encoding="utf-8") as out:
+        for number, raw in enumerate(lines, 1):
+            if not raw.strip():
+                continue
+            try:
+                item = json.loads(raw.decode("utf-8"))
+                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                    raise ValueError('expected an object with a string "text"')
+                chosen = summarize.brief_of_text(item["text"], budget=budget, algorithm=algorithm)
+            except (ValueError, UnicodeDecodeError) as error:
+                click.echo(f"{source}:{number}: {error}", err=True)
+                failures += 1
+                continue
+            out.write(json.dumps({"id": item.get("id", number), "summary": "\n".join(chosen)},
+                                 ensure_ascii=False) + "\n")
+            written += 1
+    click.echo(f"{written} summaries written to {target}" + (f", {failures} lines failed" if failures else ""),
+               err=True)
+    return failures
+
+
+# --- export --------------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--status", type=click.Choice(["new", "in_review", "approved", "rejected"]),
+              help="Only items with this review status.")
+@click.option("--lang", help="Only this language.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
+def export(fmt, status, lang, output) -> None:
+    """Export stored translations and briefs, one JSON object per article and language."""
+    from workflow.export import records
+    from workflow.store import Store
+
+    for item in records(Store(), status=status, lang=lang):
+        output.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+
+
+# --- models --------------------------------------------------------------------------------------------------
+
+
+@main.group()
+def models() -> None:
+    """List, install, add and remove translation models (Argos packages)."""
+
+
+@models.command("list")
+def models_list() -> None:
+    """Show installed models: pair, source, version, size, demo flag."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from workflow.models import installed
+
+    table = Table(title="Installed models", title_justify="left")
+    for column in ("pair", "source", "version", "size", "demo", "licence"):
+        table.add_column(column)
+    found = installed()
+    for model in found:
+        table.add_row(model.pair, model.source, model.version, f"{model.size_bytes / 1e6:.1f} MB",
+                      "[bold yellow]DEMO[/]" if model.demo else "no", model.license)
+    Console().print(table if found else "No models installed. Try `briefdesk models install demo`.")
+
+
+@models.command("install")
+@click.argument("lang")
+def models_install(lang) -> None:
+    """Install LANG's model from the Argos index (online), or 'demo' for the bundled demo models."""
+    from workflow.models import ModelError, install_demo, install_from_index
+
+    try:
+        installed_models = install_demo() if lang == "demo" else [install_from_index(lang)]
+    except ModelError as error:
+        raise click.ClickException(str(error)) from error
+    for model in installed_models:
+        click.echo(f"installed {model.label} ({model.size_bytes / 1e6:.1f} MB, licence {model.license})")
+
+
+@models.command("add")
+@click.argument("file", type=click.Path(path_type=Path))
+def models_add(file) -> None:
+    """Install a local FILE.argosmodel (validated first)."""
+    from workflow.models import ModelError, add
+
+    try:
+        model = add(file)
+    except ModelError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"installed {model.label} ({model.size_bytes / 1e6:.1f} MB)")
+
+
+@models.command("remove")
+@click.argument("pair")
+def models_remove(pair) -> None:
+    """Remove the model for PAIR (e.g. 'km' or 'en-km')."""
+    from workflow.models import ModelError, remove
+
+    try:
+        model = remove(pair)
+    except ModelError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"removed {model.label}")
+
+
+# --- demo ----------------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=CORPUS, show_default=True)
+def demo(corpus_dir) -> None:
+    """Set up and run the whole job on the bundled corpus (installs demo models if no real model is there)."""
+    from workflow.models import ModelError, find, install_demo
+
+    missing = []
+    for lang in ("km", "zh"):
+        try:
+            find(lang)
+        except ModelError:
+            missing.append(lang)
+    if missing:
+        click.echo(f"No real {'/'.join(missing)} model installed: installing the bundled DEMO models. They "
+                   "translate only their training sentences; see README 'Real models'.")
+        for model in install_demo(missing):
+            click.echo(f"  installed {model.label}")
+    if not corpus_dir.is_dir():
+        raise click.ClickException(f"{corpus_dir}: corpus folder not found (run from a clone of the repository)")
+    report = _run([corpus_dir], ["km", "zh"], _budget(None, None), "news", _settings(4, "auto", 0))
+    if report.errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

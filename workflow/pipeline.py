@@ -1,0 +1,262 @@
+"""A batch run: ingest → segment → summarize → translate → store, resumable and idempotent.
+
+* Each article is stored (sentences and English brief) in its own short transaction; a broken article is
+  reported and skipped, never stopping the batch.
+* For each target language the model is loaded once, and every sentence of the batch that has no translation by
+  that model yet goes through one streaming, length-sorted decode. Identical sentences are decoded once.
+* An article's translations, brief and review row are committed together as soon as its last sentence comes
+  back, so an interrupted run loses at most the articles in flight, and a rerun redoes nothing finished.
+* A rerun on unchanged input with the same models and settings translates nothing; a changed article (content
+  hash) or model (checksum) is redone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from workflow import corpus, segment, summarize
+from workflow.models import Model, ModelError, find
+from workflow.store import Article, Brief, Review, Run, Sentence, Store, Translation, utcnow
+from workflow.translate import Settings, Translator, join_sentences
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)``; stages: ``ingest``, ``translate:<lang>``."""
+
+
+@dataclass
+class ArticleResult:
+    external_id: str
+    title: str
+    sentences: int
+    brief_sentences: int
+    translated: dict[str, int] = field(default_factory=dict)
+    """Sentences newly decoded per language (0: everything was already stored)."""
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    articles: list[ArticleResult] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    """``{"item", "stage", "reason"}`` for every input or language that failed."""
+    models: dict[str, Model] = field(default_factory=dict)
+    decoded: dict[str, int] = field(default_factory=dict)
+    """Sentences sent to the model per language (after de-duplication)."""
+
+    @property
+    def translated_nothing(self) -> bool:
+        return not any(self.decoded.values())
+
+
+@dataclass(frozen=True)
+class Options:
+    targets: Sequence[str] = ("km", "zh")
+    budget: summarize.Budget = summarize.Budget()
+    algorithm: str = summarize.DEFAULT_ALGORITHM
+    decoding: Settings = Settings()
+
+    @property
+    def summary_key(self) -> str:
+        return f"{self.algorithm}/s{self.budget.sentences or 0}/w{self.budget.words or 0}"
+
+
+def run(paths: Iterable[str | Path], store: Store, options: Options = Options(),
+        progress: Progress | None = None) -> RunReport:
+    """Run the whole pipeline over ``paths``; returns what happened, errors included."""
+    progress = progress or (lambda *_: None)
+    with store.session() as session:
+        record = Run(settings=json.dumps({"targets": list(options.targets), "summary": options.summary_key,
+                                          "decoding": options.decoding.key()}))
+        session.add(record)
+    report = RunReport(run_id=record.id)
+    try:
+        article_ids = _ingest(paths, store, options, report, progress)
+        for lang in dict.fromkeys(options.targets):
+            try:
+                model = find(lang)
+            except ModelError as error:
+                report.errors.append({"item": f"--to {lang}", "stage": "translate", "reason": str(error)})
+                continue
+            report.models[lang] = model
+            _translate(article_ids, lang, model, store, options, report, progress)
+    finally:
+        with store.session() as session:
+            record = session.get(Run, report.run_id)
+            record.finished_at = utcnow()
+            record.status = "failed" if not report.articles and report.errors else "done"
+            record.articles = len(report.articles)
+            record.sentences_translated = sum(report.decoded.values())
+            record.errors = json.dumps(report.errors, ensure_ascii=False)
+    return report
+
+
+# --- ingest, segment, summarize ------------------------------------------------------------------------------
+
+
+def _ingest(paths, store: Store, options: Options, report: RunReport, progress: Progress) -> list[int]:
+    ids: list[int] = []
+    items = list(corpus.read(paths))
+    for done, item in enumerate(items, 1):
+        progress("ingest", done, len(items))
+        if isinstance(item, corpus.IngestError):
+            report.errors.append({"item": item.source, "stage": "ingest", "reason": item.reason})
+            continue
+        try:
+            article_id, result = _store_article(item, store, options)
+        except Exception as error:  # noqa: BLE001 - one bad article never stops the batch
+            report.errors.append({"item": item.source, "stage": "store", "reason": _reason(error)})
+            continue
+        ids.append(article_id)
+        report.articles.append(result)
+    return ids
+
+
+def _store_article(document: corpus.Document, store: Store, options: Options) -> tuple[int, ArticleResult]:
+    sentences = segment.split_sentences(document.text)
+    if not sentences:
+        raise ValueError("no sentences found")
+    with store.session() as session:
+        article = session.scalar(select(Article).where(Article.external_id == document.id))
+        changed = article is None or article.content_hash != document.content_hash
+        if article is None:
+            article = Article(external_id=document.id, summary_key="")
+            session.add(article)
+        elif changed:
+            article.sentences.clear()  # their translations go with them (ON DELETE CASCADE)
+            session.flush()
+        if changed:
+            article.title, article.text, article.source = document.title, document.text, document.source
+            article.content_hash = document.content_hash
+            article.sentences.extend(Sentence(position=i, paragraph=s.paragraph, text=s.text)
+                                     for i, s in enumerate(sentences))
+        if changed or article.summary_key != options.summary_key:
+            chosen = set(summarize.summarize([s.text for s in sentences], budget=options.budget,
+                                             algorithm=options.algorithm,
+                                             paragraphs=[s.paragraph for s in sentences], title=document.title))
+            for sentence in article.sentences:
+                sentence.in_brief = sentence.position in chosen
+            article.summary_key = options.summary_key
+            _put_brief(session, article, "en", [s.text for s in article.sentences if s.in_brief])
+        session.flush()
+        return article.id, ArticleResult(document.id, document.title, len(sentences),
+                                         sum(s.in_brief for s in article.sentences))
+
+
+# --- translate -----------------------------------------------------------------------------------------------
+
+
+def model_tag(model: Model, settings: Settings) -> str:
+    return f"{model.key}/{settings.key()}"
+
+
+def _translate(article_ids: list[int], lang: str, model: Model, store: Store, options: Options,
+               report: RunReport, progress: Progress) -> None:
+    tag = model_tag(model, options.decoding)
+    by_id = {r.external_id: r for r in report.articles}
+    pending: list[tuple[int, str, list[tuple[int, str]]]] = []  # (article, external id, missing sentences)
+    with store.session() as session:
+        articles = session.scalars(select(Article).where(Article.id.in_(article_ids))).all() if article_ids else []
+        done = _translated_sentence_ids(session, article_ids, lang, tag)
+        order = {article_id: i for i, article_id in enumerate(article_ids)}
+        for article in sorted(articles, key=lambda a: order[a.id]):
+            missing = [(s.id, s.text) for s in article.sentences if s.id not in done]
+            review = session.get(Review, (article.id, lang))
+            if missing or review is None or review.fingerprint != _fingerprint(article, tag):
+                pending.append((article.id, article.external_id, missing))
+            by_id[article.external_id].translated[lang] = 0
+
+    # One decode for the whole batch: unique texts in article order, each decoded once.
+    texts: dict[str, int] = {}
+    last_needed: list[int] = []
+    for _, _, missing in pending:
+        for _, text in missing:
+            texts.setdefault(text, len(texts))
+        last_needed.append(max((texts[t] for _, t in missing), default=-1))
+    report.decoded[lang] = len(texts)
+    if not pending:
+        return
+    translator = Translator(model, options.decoding) if texts else None
+    outputs: list = []
+    queue = deque(range(len(pending)))
+
+    def flush(upto: int) -> None:
+        while queue and last_needed[queue[0]] <= upto:
+            index = queue.popleft()
+            article_id, external_id, missing = pending[index]
+            results = {sid: outputs[texts[text]] for sid, text in missing}
+            try:
+                _store_translations(store, article_id, lang, model, tag, results)
+                by_id[external_id].translated[lang] = len(missing)
+            except Exception as error:  # noqa: BLE001 - keep the rest of the batch
+                report.errors.append({"item": external_id, "stage": f"store {lang}", "reason": _reason(error)})
+
+    flush(-1)
+    if translator is not None:
+        for index, result in enumerate(translator.translate(texts)):
+            outputs.append(result)
+            progress(f"translate:{lang}", index + 1, len(texts))
+            flush(index)
+    flush(len(texts))
+
+
+def _translated_sentence_ids(session, article_ids: list[int], lang: str, tag: str) -> set[int]:
+    if not article_ids:
+        return set()
+    rows = session.execute(
+        select(Translation.sentence_id).join(Sentence, Sentence.id == Translation.sentence_id)
+        .where(Sentence.article_id.in_(article_ids), Translation.lang == lang, Translation.model == tag))
+    return {row[0] for row in rows}
+
+
+def _store_translations(store: Store, article_id: int, lang: str, model: Model, tag: str, results: dict) -> None:
+    with store.session() as session:
+        article = session.get(Article, article_id)
+        if results:
+            existing = set(session.scalars(select(Translation.sentence_id).where(
+                Translation.sentence_id.in_(list(results)), Translation.lang == lang, Translation.model == tag)))
+            session.add_all(Translation(sentence_id=sid, lang=lang, model=tag, text=r.text, score=r.score)
+                            for sid, r in results.items() if sid not in existing)
+            session.flush()
+        current = current_translations(session, article, lang, tag)
+        _put_brief(session, article, lang, [current[s.id].text for s in article.sentences
+                                            if s.in_brief and s.id in current])
+        review = session.get(Review, (article_id, lang))
+        fingerprint = _fingerprint(article, tag)
+        if review is None:
+            session.add(Review(article_id=article_id, lang=lang, status="new", model=tag, demo=model.demo,
+                               fingerprint=fingerprint))
+        elif review.fingerprint != fingerprint:
+            review.model, review.demo, review.fingerprint = tag, model.demo, fingerprint
+            review.status = "new"  # new text or a new model: it needs review again
+
+
+def current_translations(session, article: Article, lang: str, tag: str) -> dict[int, Translation]:
+    """The translation of each sentence of ``article`` made by ``tag``, keyed by sentence id."""
+    rows = session.scalars(select(Translation).join(Sentence, Sentence.id == Translation.sentence_id).where(
+        Sentence.article_id == article.id, Translation.lang == lang, Translation.model == tag))
+    return {t.sentence_id: t for t in rows}
+
+
+def _put_brief(session, article: Article, lang: str, sentences: list[str]) -> None:
+    text = join_sentences(lang, sentences) if lang != "en" else " ".join(sentences)
+    brief = session.scalar(select(Brief).where(Brief.article_id == article.id, Brief.lang == lang))
+    if brief is None:
+        session.add(Brief(article_id=article.id, lang=lang, text=text))
+    elif brief.text != text:
+        brief.text, brief.created_at = text, utcnow()
+
+
+def _fingerprint(article: Article, tag: str) -> str:
+    return hashlib.sha256(f"{article.content_hash}|{article.summary_key}|{tag}".encode()).hexdigest()
+
+
+def _reason(error: Exception) -> str:
+    first = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__

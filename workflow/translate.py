@@ -1,0 +1,95 @@
+"""Decoding: English sentences to a target language with CTranslate2, in large length-sorted batches.
+
+The model is loaded once per run and every pending sentence of the run goes through one streaming
+``translate_iterable`` call (token-based batches, sorted by length inside each read-ahead window), so short and
+long sentences of many articles share batches. ``argostranslate.translate`` (spaCy, stanza, torch: seconds and
+hundreds of MB) is never imported: tokenization uses the package's SentencePiece model directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from workflow.models import Model
+
+BEAM_SIZE = 4  # argostranslate's default
+LENGTH_PENALTY = 0.2  # argostranslate's setting, so outputs match it
+MAX_BATCH_TOKENS = 2048
+MAX_DECODING_LENGTH = 256
+
+
+@dataclass(frozen=True)
+class Settings:
+    beam_size: int = BEAM_SIZE
+    compute_type: str = "auto"
+    inter_threads: int = 1
+    intra_threads: int = 0
+    max_batch_tokens: int = MAX_BATCH_TOKENS
+
+    def key(self) -> str:
+        """What changes the output (threads and batch sizes do not)."""
+        return f"beam{self.beam_size}/{self.compute_type}"
+
+
+@dataclass(frozen=True)
+class Translation:
+    text: str
+    score: float
+    """Mean log-probability per target token (0 is certain; below about -1.5 deserves a look)."""
+    tokens: int
+
+
+class Translator:
+    """One loaded model. ``translate`` streams results in input order."""
+
+    def __init__(self, model: Model, settings: Settings = Settings()):
+        import ctranslate2
+        import sentencepiece
+
+        self.model = model
+        self.settings = settings
+        self._sp = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
+        self._ct2 = ctranslate2.Translator(
+            str(model.path / "model"), device="cpu", compute_type=settings.compute_type,
+            inter_threads=settings.inter_threads, intra_threads=settings.intra_threads,
+        )
+
+    def encode(self, sentence: str) -> list[str]:
+        return self.model.source_prefix + self._sp.encode(sentence, out_type=str) + self.model.source_suffix
+
+    def translate(self, sentences: Iterable[str]) -> Iterator[Translation]:
+        prefix = self.model.target_prefix
+        sources = [self.encode(s) for s in sentences]
+        results = self._ct2.translate_iterable(
+            sources,
+            target_prefix=[prefix] * len(sources) if prefix else None,
+            max_batch_size=self.settings.max_batch_tokens, batch_type="tokens",
+            beam_size=self.settings.beam_size, length_penalty=LENGTH_PENALTY, replace_unknowns=True,
+            max_decoding_length=MAX_DECODING_LENGTH, return_scores=True,
+        )
+        for result in results:
+            pieces = result.hypotheses[0][len(prefix):]
+            # Decode with SentencePiece itself: argos's decode() also turns "_" into spaces.
+            text = self._sp.decode_pieces(pieces).strip()
+            length = len(result.hypotheses[0]) + 1  # scored tokens include </s>
+            yield Translation(text=text, score=_per_token(result.scores[0], length), tokens=len(pieces))
+
+
+def _per_token(score: float, length: int) -> float:
+    # CTranslate2 returns the sum of log-probs divided by length**length_penalty; make it a per-token mean.
+    return score * length**LENGTH_PENALTY / length
+
+
+_KHMER_END = ("។", "៕", "?", "!", "»", "”", "\"", ")")
+
+
+def join_sentences(lang: str, sentences: Iterable[str]) -> str:
+    """Join translated sentences as the language writes them: Chinese without spaces, Khmer ending with ។."""
+    parts = [s.strip() for s in sentences if s.strip()]
+    if lang in ("zh", "zt"):
+        return "".join(parts)
+    if lang == "km":
+        return " ".join(p if p.endswith(_KHMER_END) else re.sub(r"[.\s]+$", "", p) + "។" for p in parts)
+    return " ".join(parts)
