@@ -76,23 +76,29 @@ class Model:
         return [prefix] if isinstance(prefix, str) and prefix else list(prefix or [])
 
 
-@lru_cache(maxsize=1)
 def argos_package_module():
-    """``argostranslate.package``, imported with its settings pointed into the data dir."""
+    """``argostranslate.package``, with its settings pointed into the current data dir."""
+    package = _import_argos_package()
+    # Settings are read once, at import; follow BRIEFDESK_HOME if it changed since (tests, several stores).
+    package.settings.package_data_dir = home.packages_dir()
+    package.settings.package_dirs = [package.settings.package_data_dir]
+    package.settings.downloads_dir = home.argos_dir() / "cache" / "downloads"
+    package.settings.downloads_dir.mkdir(parents=True, exist_ok=True)
+    return package
+
+
+@lru_cache(maxsize=1)
+def _import_argos_package():
     saved = {key: os.environ.get(key) for key in home.argos_environment()}
-    os.environ.update(home.argos_environment())
+    os.environ.update(home.argos_environment())  # argostranslate.settings reads these once, at import
     try:
         import argostranslate.package as package
-        import argostranslate.settings as settings
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    # If argostranslate was imported before us (a test, a plugin), its settings point elsewhere: repoint them.
-    settings.package_data_dir = home.packages_dir()
-    settings.package_dirs = [settings.package_data_dir]
     return package
 
 

@@ -53,6 +53,8 @@ def cap_length(sentence: str, max_words: int = MAX_WORDS, max_chars: int = MAX_C
         cut = max(window.rfind(mark) for mark in ("; ", ": ", ", ", " – ", " — ", " - "))
         if cut > len(window) // 3:
             cut += 1
+        elif rest[len(window):len(window) + 1] == " ":
+            cut = len(window)  # the window ends between two words
         else:
             space = window.rfind(" ")
             cut = space if space > 0 else len(window)

@@ -40,8 +40,11 @@ def train_sentencepiece(pairs: list[tuple[str, str]], prefix: Path) -> None:
 
     text = io.StringIO("\n".join(s for pair in pairs for s in pair))
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(text.getvalue().splitlines()), model_prefix=str(prefix), vocab_size=1000,
-        hard_vocab_limit=False, character_coverage=1.0, model_type="unigram", byte_fallback=True,
+        sentence_iterator=iter(text.getvalue().splitlines()), model_prefix=str(prefix), vocab_size=2000,
+        # BPE: unigram cannot grow a vocabulary from so few Khmer sentences (no spaces) and leaves 260-piece
+        # targets; BPE 2000 keeps them under 80 pieces.
+        hard_vocab_limit=False, character_coverage=1.0, model_type="bpe", max_sentencepiece_length=32,
+        byte_fallback=True,
         normalization_rule_name="identity",  # keep ，：“” exactly: outputs must equal the references
         unk_id=0, bos_id=1, eos_id=2, pad_id=-1, num_threads=1, minloglevel=2, seed_sentencepiece_size=100000,
     )
@@ -72,14 +75,16 @@ def train_model(pairs: list[tuple[str, str]], sp_model: Path, out_dir: Path, see
     decoder_inputs = torch.cat([torch.full((len(pairs), 1), pad), tgt[:, :-1]], dim=1)
     decoder_inputs = decoder_inputs.masked_fill(decoder_inputs == -100, pad)
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.0)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=1500, eta_min=1e-4)
     embeddings = model.get_input_embeddings().weight
     model.train()
-    for step in range(1, 3001):
+    for step in range(1, 1501):
         loss = model(input_ids=src, attention_mask=src != pad, decoder_input_ids=decoder_inputs,
                      labels=labels).loss
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        schedule.step()
         with torch.no_grad():
             embeddings[pad].zero_()
         if step % 100 == 0:

@@ -1,0 +1,94 @@
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from workflow.cli import main
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_help_imports_no_torch_stanza_or_spacy():
+    code = ("import sys\nfrom workflow.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "import workflow\nprint([m for m in ('torch', 'stanza', 'spacy', 'argostranslate') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("[]")
+    assert "Usage: " in out.stdout
+
+
+def test_every_command_has_help():
+    for command in (["run"], ["translate"], ["summarize"], ["export"], ["models"], ["models", "list"],
+                    ["models", "install"], ["models", "add"], ["models", "remove"], ["demo"]):
+        result = invoke(*command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_run_export_and_rerun(demo_models, home, references):
+    from tests.conftest import CORPUS
+
+    result = invoke("run", str(CORPUS / "hor-namhong-china-visit.en.txt"), "--sentences", "2")
+    assert result.exit_code == 0, result.output
+    assert "DEMO" in result.output and "18 sentences decoded" in result.output
+    again = invoke("run", str(CORPUS / "hor-namhong-china-visit.en.txt"), "--sentences", "2")
+    assert "Nothing to translate" in again.output
+    lines = [json.loads(x) for x in invoke("export", "--format", "jsonl").output.splitlines()]
+    assert {(r["article_id"], r["lang"]) for r in lines} == {("hor-namhong-china-visit", "km"),
+                                                             ("hor-namhong-china-visit", "zh")}
+    zh = next(r for r in lines if r["lang"] == "zh")
+    assert set(zh) == {"article_id", "title", "lang", "text", "brief", "status", "model", "demo"}
+    assert zh["brief"] == references[0]["zh"] + references[1]["zh"]
+    assert zh["text"].startswith(references[0]["zh"] + "\n\n" + references[1]["zh"])
+    assert zh["demo"] is True and zh["status"] == "new"
+    assert invoke("export", "--status", "approved").output == ""
+
+
+def test_run_with_a_failing_item_exits_non_zero(demo_models, home, tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = invoke("run", str(tmp_path), "--to", "zh")
+    assert result.exit_code == 1 and "empty file" in result.output
+
+
+def test_translate_stdin(demo_models, home, references):
+    result = invoke("translate", "--to", "zh", "-", input=references[4]["en"] + " " + references[5]["en"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == references[4]["zh"] + references[5]["zh"]
+
+
+def test_translate_without_model_fails_clearly(home):
+    result = invoke("translate", "--to", "km", "-", input="Hello.")
+    assert result.exit_code == 1 and "models install" in result.output
+
+
+def test_summarize_text_and_jsonl_batch(home, tmp_path):
+    text = "First sentence is about the vote. Second sentence is about turnout. Third is about results."
+    result = invoke("summarize", "-", "--algorithm", "lead", "--sentences", "2", input=text)
+    assert result.stdout.splitlines() == ["First sentence is about the vote.", "Second sentence is about turnout."]
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": text}) + "\nnot json\n" + json.dumps({"id": "b", "text": 3})
+                      + "\n")
+    target = tmp_path / "out.jsonl"
+    result = invoke("summarize", "--input-jsonl", str(source), "--output-jsonl", str(target), "--sentences", "1",
+                    "--algorithm", "lead")
+    assert result.exit_code == 1
+    assert [json.loads(x) for x in target.read_text().splitlines()] == [
+        {"id": "a", "summary": "First sentence is about the vote."}]
+
+
+def test_models_commands(home, tmp_path):
+    assert "No models installed" in invoke("models", "list").output
+    assert "installed en→km 1.0-demo (DEMO)" in invoke("models", "install", "demo").output
+    assert "DEMO" in invoke("models", "list").output
+    bad = tmp_path / "bad.argosmodel"
+    bad.write_text("nope")
+    result = invoke("models", "add", str(bad))
+    assert result.exit_code == 1 and "not a zip archive" in result.output
+    assert invoke("models", "remove", "km").exit_code == 0
+    assert invoke("models", "remove", "km").exit_code == 1
+
+
+def test_conflicting_budget_options(home):
+    result = invoke("summarize", "-", "--sentences", "2", "--words", "20", input="A. B.")
+    assert result.exit_code == 2

@@ -1,0 +1,128 @@
+import json
+
+import pytest
+
+from workflow import corpus
+from workflow.corpus import Document, IngestError
+
+
+def read_one(path):
+    items = list(corpus.read([path]))
+    assert len(items) == 1, items
+    return items[0]
+
+
+def test_txt_title_line_and_paragraphs(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Minister Visits China\n\nFirst paragraph. Second sentence.\n\nSecond paragraph.\n")
+    doc = read_one(path)
+    assert isinstance(doc, Document)
+    assert doc.title == "Minister Visits China"
+    assert doc.text == "First paragraph. Second sentence.\n\nSecond paragraph."
+
+
+def test_txt_without_title_line_uses_file_name_and_one_paragraph_a_line(tmp_path):
+    path = tmp_path / "hor-namhong-visit.en.txt"
+    path.write_text("Hor Namhong is in China.\nHe met officials.\n")
+    doc = read_one(path)
+    assert doc.id == "hor-namhong-visit"
+    assert doc.title == "Hor Namhong Visit"
+    assert doc.text == "Hor Namhong is in China.\n\nHe met officials."
+
+
+def test_markdown_front_matter_links_and_emphasis(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text('---\ntitle: "Vote Count"\n---\n\n# Ignored heading\n\nThe **NEC** said [more](http://x) '
+                    "votes came.\n\n{:.pullquote}\nA repeated quote.\n\nLast line.\n")
+    doc = read_one(path)
+    assert doc.title == "Vote Count"
+    assert doc.text == "Ignored heading\n\nThe NEC said more votes came.\n\nLast line."
+
+
+def test_html_main_text_without_scripts_or_navigation(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text("<html><head><title>Site | Story</title><script>alert('x')</script></head><body>"
+                    "<nav><p>Home About</p></nav><article><h1>Real Title</h1><p>First <b>bold</b> sentence.</p>"
+                    "<script>evil()</script><p>Second paragraph.</p></article><footer><p>(c) site</p></footer>"
+                    "</body></html>")
+    doc = read_one(path)
+    assert doc.title == "Real Title"
+    assert doc.text == "First bold sentence.\n\nSecond paragraph."
+    assert "alert" not in doc.text and "evil" not in doc.text
+
+
+def test_json_and_jsonl_records(tmp_path):
+    (tmp_path / "one.json").write_text(json.dumps({"id": "x1", "title": "T", "text": "Body text here."}))
+    (tmp_path / "many.jsonl").write_text(
+        json.dumps({"title": "A", "text": "Alpha text."}) + "\n\n" + "not json\n"
+        + json.dumps({"title": "B", "text": 5}) + "\n" + json.dumps([1, 2]) + "\n")
+    items = list(corpus.read([tmp_path]))
+    docs = [i for i in items if isinstance(i, Document)]
+    errors = [i for i in items if isinstance(i, IngestError)]
+    assert [d.id for d in docs] == ["many-1", "x1"]
+    assert [e.source.rsplit(":", 1)[1] for e in errors] == ["3", "4", "5"]
+    assert "invalid JSON" in errors[0].reason
+    assert "'text' must be a string" in errors[1].reason
+    assert "expected a JSON object" in errors[2].reason
+
+
+def test_folder_skips_readme_hidden_and_other_types(tmp_path):
+    (tmp_path / "README.md").write_text("# About\n\nNot an article.")
+    (tmp_path / ".hidden.txt").write_text("Hidden.")
+    (tmp_path / "data.tsv").write_text("a\tb")
+    (tmp_path / "story.txt").write_text("A story.")
+    assert [d.id for d in corpus.read([tmp_path])] == ["story"]
+
+
+def test_voa_site_markup_is_cleaned():
+    text = ("The Khmer Rouge took control.\n\n{:.pullquote}\n“A quote repeated from the story.”\n\n"
+            "Another paragraph.\n\nCountering rumors ###\n\nMore text.\n\n{:.voa__source-label}\n"
+            "##### Sources #####\n\n{:.voa__tagline}\n\"The Cambodian Genocide\"")
+    assert corpus.clean_text(text) == ("The Khmer Rouge took control.\n\nAnother paragraph.\n\n"
+                                       "Countering rumors\n\nMore text.")
+
+
+def test_bundled_corpus_is_clean(tmp_path):
+    from tests.conftest import CORPUS
+
+    docs = list(corpus.read([CORPUS]))
+    assert len(docs) == 42 and all(isinstance(d, Document) for d in docs)
+    for doc in docs:
+        assert "{:" not in doc.text and "#####" not in doc.text and "Sources" not in doc.text[-30:]
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("empty.txt", b"", "empty file"),
+    ("blank.txt", b"   \n\n  ", "empty file"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
+    ("latin1.txt", "Phnom Penh café\n".encode("latin-1"), "not UTF-8"),
+    ("huge.txt", b"word " * 1_000_000, "too large"),
+    ("only-markup.md", b"{:.pullquote}\n\n#####\n", "no text"),
+    ("script-only.html", b"<html><body><script>alert(1)</script></body></html>", "no text"),
+    ("photo.jpg", b"\xff\xd8\xff", "unsupported file type"),
+    ("bad.json", b"{\"title\": ", "invalid JSON"),
+    ("list.json", b"[]", "empty JSON list"),
+    ("wrong.json", b"{\"title\": [1], \"text\": \"ok text\"}", "'title' must be a string"),
+])
+def test_bad_inputs_are_named_with_their_cause(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    item = read_one(path)
+    assert isinstance(item, IngestError)
+    assert item.source == str(path)
+    assert reason in item.reason
+
+
+def test_missing_path_and_duplicate_ids(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "story.txt").write_text("One.")
+    (tmp_path / "b" / "story.txt").write_text("Two.")
+    items = list(corpus.read([tmp_path / "a", tmp_path / "b", tmp_path / "nope"]))
+    assert isinstance(items[0], Document)
+    assert "duplicate article id" in items[1].reason
+    assert items[2].reason == "no such file or folder"
+
+
+def test_invisible_and_control_characters_are_removed():
+    assert corpus.clean_text("Hun\u200b Sen\u202e said\x07 so.") == "Hun Sen said so."

@@ -1,0 +1,152 @@
+from sqlalchemy import func, select
+
+from workflow import models, pipeline
+from workflow.store import Article, Brief, Review, Run, Sentence, Translation
+
+
+def run(paths, store, **options):
+    return pipeline.run(paths, store, pipeline.Options(**options))
+
+
+def test_corpus_run_gives_every_article_translations_and_briefs(demo_models, store, references, no_network):
+    from tests.conftest import CORPUS
+
+    report = run([CORPUS], store)
+    assert report.errors == []
+    assert no_network == []  # not one connection was tried
+    assert len(report.articles) == 42
+    with store.session() as session:
+        sentences = session.scalar(select(func.count(Sentence.id)))
+        for lang in ("km", "zh"):
+            assert session.scalar(select(func.count(Translation.id)).where(Translation.lang == lang)) == sentences
+        for lang in ("en", "km", "zh"):
+            assert session.scalar(select(func.count(Brief.id)).where(Brief.lang == lang)) == 42
+        assert session.scalar(select(func.count()).select_from(Review)) == 84
+        assert set(session.scalars(select(Review.status))) == {"new"}
+        assert all(session.scalars(select(Review.demo)))
+
+        # Every trained sentence comes out exactly as its reference.
+        for row in references:
+            external_id, position = row["id"].rsplit("/", 1)
+            sentence = session.scalar(select(Sentence).join(Article).where(
+                Article.external_id == external_id, Sentence.position == int(position)))
+            assert sentence.text == row["en"]
+            got = {t.lang: t.text for t in session.scalars(select(Translation).where(
+                Translation.sentence_id == sentence.id))}
+            assert got == {"km": row["km"], "zh": row["zh"]}
+
+
+def test_brief_is_the_translation_of_the_chosen_sentences(demo_models, store, references):
+    from tests.conftest import CORPUS
+
+    run([CORPUS / "hor-namhong-china-visit.en.txt"], store, budget=pipeline.summarize.Budget(sentences=2),
+        algorithm="lead")
+    with store.session() as session:
+        briefs = {b.lang: b.text for b in session.scalars(select(Brief))}
+    assert briefs["en"] == f"{references[0]['en']} {references[1]['en']}"
+    assert briefs["zh"] == references[0]["zh"] + references[1]["zh"]
+    assert briefs["km"] == f"{references[0]['km']} {references[1]['km']}"
+
+
+def test_second_run_translates_nothing(demo_models, store):
+    from tests.conftest import CORPUS
+
+    first = run([CORPUS / "hor-namhong-china-visit.en.txt"], store)
+    assert first.decoded == {"km": 18, "zh": 18}
+    second = run([CORPUS / "hor-namhong-china-visit.en.txt"], store)
+    assert second.translated_nothing and second.decoded == {"km": 0, "zh": 0}
+    assert second.articles[0].translated == {"km": 0, "zh": 0}
+    with store.session() as session:
+        assert session.scalar(select(func.count(Translation.id))) == 36
+        assert [r.sentences_translated for r in session.scalars(select(Run).order_by(Run.id))] == [36, 0]
+
+
+def test_changed_article_is_redone_and_sent_back_to_review(demo_models, store, tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Hun Sen’s forces won and the prince went into exile.\n")
+    run([path], store, targets=["zh"])
+    with store.session() as session:
+        session.scalar(select(Review)).status = "approved"
+    path.write_text("Hun Sen’s forces won and the prince went into exile.\n\nThe party won the election, but "
+                    "Prime Minister Hun Sen refused to step down.\n")
+    report = run([path], store, targets=["zh"])
+    assert report.decoded == {"zh": 2}
+    with store.session() as session:
+        assert session.scalar(select(Review)).status == "new"
+        assert session.scalar(select(Brief.text).where(Brief.lang == "zh")).startswith("洪森的部队获胜")
+        assert session.scalar(select(func.count(Translation.id))) == 2
+
+
+def test_changed_model_is_redone(demo_models, store, tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("The party won the election, but Prime Minister Hun Sen refused to step down.\n")
+    run([path], store, targets=["zh"])
+    again = run([path], store, targets=["zh"], decoding=pipeline.Settings(beam_size=1))
+    assert again.decoded == {"zh": 1}
+
+
+def test_bad_items_are_reported_and_the_rest_of_the_batch_completes(demo_models, store, tmp_path):
+    from tests.conftest import CORPUS
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (folder / "latin1.txt").write_bytes("café au lait".encode("latin-1"))
+    (folder / "huge.txt").write_bytes(b"All work and no play. " * 250_000)
+    (folder / "script.html").write_text("<html><body><script>alert('x')</script><p>Hun Sen’s forces won and "
+                                        "the prince went into exile.</p></body></html>")
+    (folder / "one.txt").write_text("The party won the election, but Prime Minister Hun Sen refused to step "
+                                    "down.\n")
+    (folder / "long.txt").write_text(" ".join(["word"] * 2000) + ".\n")
+    (folder / "good.txt").write_text((CORPUS / "hor-namhong-china-visit.en.txt").read_text())
+    report = run([folder], store, targets=["km", "xx", "zt"])
+    failed = {e["item"].rsplit("/", 1)[-1]: e["reason"] for e in report.errors}
+    assert "empty file" in failed["empty.txt"]
+    assert "binary" in failed["binary.txt"]
+    assert "not UTF-8" in failed["latin1.txt"]
+    assert "too large" in failed["huge.txt"]
+    assert "unknown target language 'xx'" in failed["--to xx"]
+    assert "no en→zt model installed" in failed["--to zt"]
+    done = {a.external_id: a for a in report.articles}
+    assert set(done) == {"script", "one", "long", "good"}
+    assert all(a.translated["km"] == a.sentences for a in done.values())
+    assert done["long"].sentences == 25  # 2,000 words cut into pieces of at most 80
+    with store.session() as session:
+        assert "alert" not in session.scalar(select(Article.text).where(Article.external_id == "script"))
+
+
+def test_zt_works_when_its_package_is_installed(demo_models, store, tmp_path):
+    import json
+    import shutil
+    import zipfile
+
+    # Re-label the zh demo package as en→zt: a package for that pair is all the pipeline needs.
+    source = models.demo_archives()[1]
+    target = tmp_path / "zt.argosmodel"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename.endswith("metadata.json"):
+                data = json.dumps({**json.loads(data), "to_code": "zt"}).encode()
+            zout.writestr(item.filename.replace("en_zh", "en_zt"), data)
+    models.add(target)
+    shutil.rmtree(tmp_path / "unused", ignore_errors=True)
+    path = tmp_path / "story.txt"
+    path.write_text("Hun Sen’s forces won and the prince went into exile.\n")
+    report = run([path], store, targets=["zt"])
+    assert report.errors == [] and report.decoded == {"zt": 1}
+
+
+def test_pipeline_never_imports_argostranslate_translate(demo_models, store, tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "story.txt"
+    path.write_text("Hun Sen’s forces won and the prince went into exile.\n")
+    code = ("import sys; from workflow import pipeline; from workflow.store import Store; "
+            f"r = pipeline.run([{str(path)!r}], Store()); assert not r.errors, r.errors; "
+            "bad = [m for m in ('argostranslate.translate', 'torch', 'stanza', 'spacy') if m in sys.modules]; "
+            "print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,20 @@
+from workflow.translate import Settings, Translator, join_sentences
+
+
+def test_demo_models_reproduce_their_training_sentences_exactly(demo_models, references):
+    for lang in ("km", "zh"):
+        outputs = list(Translator(demo_models[lang]).translate(r["en"] for r in references))
+        assert [o.text for o in outputs] == [r[lang] for r in references]
+        assert all(o.score > -0.5 and o.tokens > 0 for o in outputs)
+
+
+def test_scores_are_lower_for_sentences_the_model_never_saw(demo_models, references):
+    translator = Translator(demo_models["zh"], Settings(beam_size=2))
+    known, unknown = translator.translate([references[0]["en"], "Bananas are yellow and grow in bunches."])
+    assert unknown.score < known.score
+
+
+def test_join_as_each_language_writes():
+    assert join_sentences("zh", ["他说。", "她笑了。"]) == "他说。她笑了。"
+    assert join_sentences("km", ["លោកនិយាយ។", "នាងសើច", "ok."]) == "លោកនិយាយ។ នាងសើច។ ok។"
+    assert join_sentences("en", ["One.", "Two."]) == "One. Two."
