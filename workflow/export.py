@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from workflow.pipeline import current_translations
+from workflow.review import current_texts
 from workflow.store import Article, Brief, Review, Store
 from workflow.translate import join_sentences
 
@@ -32,7 +32,7 @@ class Record:
 def records(store: Store, *, status: str | None = None, lang: str | None = None,
             article_ids: list[str] | None = None) -> Iterator[Record]:
     """Every (article, language) with a translation, filtered by review status, language or article ids."""
-    with store.session() as session:
+    with store.read() as session:
         query = (select(Review, Article).join(Article, Article.id == Review.article_id)
                  .options(selectinload(Article.sentences)).order_by(Article.external_id, Review.lang))
         if status:
@@ -46,11 +46,11 @@ def records(store: Store, *, status: str | None = None, lang: str | None = None,
 
 
 def record(session, article: Article, review: Review) -> Record:
-    translations = current_translations(session, article, review.lang, review.model)
+    translations = current_texts(session, article, review.lang, review.model)
     paragraphs: dict[int, list[str]] = {}
     for sentence in article.sentences:
         if sentence.id in translations:
-            paragraphs.setdefault(sentence.paragraph, []).append(translations[sentence.id].text)
+            paragraphs.setdefault(sentence.paragraph, []).append(translations[sentence.id])
     text = "\n\n".join(join_sentences(review.lang, group) for _, group in sorted(paragraphs.items()))
     brief = session.scalar(select(Brief.text).where(Brief.article_id == article.id, Brief.lang == review.lang))
     return Record(article_id=article.external_id, title=article.title, lang=review.lang, text=text,

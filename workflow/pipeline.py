@@ -21,10 +21,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from workflow import corpus, segment, summarize
+from workflow import corpus, review, segment, summarize
 from workflow.models import Model, ModelError, find
 from workflow.store import Article, Brief, Review, Run, Sentence, Store, Translation, utcnow
 from workflow.translate import Settings, Translator, join_sentences
+from workflow.translate import Translation as Translated
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; stages: ``ingest``, ``translate:<lang>``."""
@@ -167,18 +168,22 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
         order = {article_id: i for i, article_id in enumerate(article_ids)}
         for article in sorted(articles, key=lambda a: order[a.id]):
             missing = [(s.id, s.text) for s in article.sentences if s.id not in done]
-            review = session.get(Review, (article.id, lang))
-            if missing or review is None or review.fingerprint != _fingerprint(article, tag):
+            state = session.get(Review, (article.id, lang))
+            if missing or state is None or state.fingerprint != _fingerprint(article, tag):
                 pending.append((article.id, article.external_id, missing))
             by_id[article.external_id].translated[lang] = 0
 
+    # Editors' corrections of the same English sentence are reused instead of decoding it again.
+    with store.session() as session:
+        remembered = review.memory_lookup(session, list({t for _, _, m in pending for _, t in m}), lang)
     # One decode for the whole batch: unique texts in article order, each decoded once.
     texts: dict[str, int] = {}
     last_needed: list[int] = []
     for _, _, missing in pending:
         for _, text in missing:
-            texts.setdefault(text, len(texts))
-        last_needed.append(max((texts[t] for _, t in missing), default=-1))
+            if text not in remembered:
+                texts.setdefault(text, len(texts))
+        last_needed.append(max((texts[t] for _, t in missing if t in texts), default=-1))
     report.decoded[lang] = len(texts)
     if not pending:
         return
@@ -190,7 +195,8 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
         while queue and last_needed[queue[0]] <= upto:
             index = queue.popleft()
             article_id, external_id, missing = pending[index]
-            results = {sid: outputs[texts[text]] for sid, text in missing}
+            results = {sid: outputs[texts[text]] if text in texts else Translated(remembered[text], None, 0, "memory")
+                       for sid, text in missing}
             try:
                 _store_translations(store, article_id, lang, model, tag, results)
                 by_id[external_id].translated[lang] = len(missing)
@@ -221,27 +227,21 @@ def _store_translations(store: Store, article_id: int, lang: str, model: Model, 
         if results:
             existing = set(session.scalars(select(Translation.sentence_id).where(
                 Translation.sentence_id.in_(list(results)), Translation.lang == lang, Translation.model == tag)))
-            session.add_all(Translation(sentence_id=sid, lang=lang, model=tag, text=r.text, score=r.score)
+            session.add_all(Translation(sentence_id=sid, lang=lang, model=tag, text=r.text, score=r.score,
+                                        origin=getattr(r, "origin", "model"))
                             for sid, r in results.items() if sid not in existing)
             session.flush()
-        current = current_translations(session, article, lang, tag)
-        _put_brief(session, article, lang, [current[s.id].text for s in article.sentences
+        current = review.current_texts(session, article, lang, tag)
+        _put_brief(session, article, lang, [current[s.id] for s in article.sentences
                                             if s.in_brief and s.id in current])
-        review = session.get(Review, (article_id, lang))
+        state = session.get(Review, (article_id, lang))
         fingerprint = _fingerprint(article, tag)
-        if review is None:
+        if state is None:
             session.add(Review(article_id=article_id, lang=lang, status="new", model=tag, demo=model.demo,
                                fingerprint=fingerprint))
-        elif review.fingerprint != fingerprint:
-            review.model, review.demo, review.fingerprint = tag, model.demo, fingerprint
-            review.status = "new"  # new text or a new model: it needs review again
-
-
-def current_translations(session, article: Article, lang: str, tag: str) -> dict[int, Translation]:
-    """The translation of each sentence of ``article`` made by ``tag``, keyed by sentence id."""
-    rows = session.scalars(select(Translation).join(Sentence, Sentence.id == Translation.sentence_id).where(
-        Sentence.article_id == article.id, Translation.lang == lang, Translation.model == tag))
-    return {t.sentence_id: t for t in rows}
+        elif state.fingerprint != fingerprint:
+            state.model, state.demo, state.fingerprint = tag, model.demo, fingerprint
+            state.status = "new"  # new text or a new model: it needs review again
 
 
 def _put_brief(session, article: Article, lang: str, sentences: list[str]) -> None:

@@ -12,6 +12,10 @@ Tables (one row per…):
 * ``briefs``: brief per (article, language), ``en`` included: the brief sentences joined as the language writes
 * ``reviews``: review state per (article, language): status, model, the fingerprint of the inputs that made it
 * ``runs``: batch run with its settings, counts and per-item errors
+* ``users``: people who log in to the review app, with a role (reader, editor, admin) and a password hash
+* ``revisions``: editor's correction of a sentence translation or of a brief: who, when, before, after
+* ``decisions``: approval or rejection of an (article, language), with who, when and a comment
+* ``memory``: translation memory: the latest corrected translation of an English sentence per language
 """
 
 from __future__ import annotations
@@ -136,6 +140,61 @@ class Run(Base):
         return json.loads(self.errors)
 
 
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Revision(Base):
+    """One save of a translated sentence or of a brief. ``parent_id`` is the revision it replaced (0: the
+    machine text); it is unique per item, so two editors saving over the same version cannot both win."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("article_id", "lang", "item", "parent_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(8))
+    item: Mapped[str] = mapped_column(String(32))
+    """``s<sentence id>`` for a sentence, ``brief`` for the brief."""
+    sentence_id: Mapped[int | None] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"), nullable=True)
+    parent_id: Mapped[int] = mapped_column(Integer, default=0)
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    username: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    username: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Memory(Base):
+    __tablename__ = "memory"
+    __table_args__ = (UniqueConstraint("source_hash", "lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    username: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
 class Store:
     """A database connection pool plus sessions; the schema is migrated to the latest on open."""
 
@@ -145,10 +204,21 @@ class Store:
         if migrate:
             upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A short transaction: committed on success, rolled back on error."""
+        """A short write transaction: committed on success, rolled back on error.
+
+        On SQLite it starts with BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout instead of
+        failing when a read transaction cannot be upgraded to a write one.
+        """
+        with self._sessions(bind=self._writer) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction (never blocks, never blocked by the writer under WAL)."""
         with self._sessions() as session, session.begin():
             yield session
 
@@ -161,13 +231,18 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:  # pragma: no cover - exercised by every test
+        def _sqlite_pragmas(connection, _record) -> None:
+            connection.isolation_level = None  # we issue BEGIN ourselves (below)
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the batch writer
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection) -> None:
+            connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get('sqlite_begin', '')}")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -36,9 +36,10 @@ class Settings:
 @dataclass(frozen=True)
 class Translation:
     text: str
-    score: float
-    """Mean log-probability per target token (0 is certain; below about -1.5 deserves a look)."""
+    score: float | None
+    """Mean log-probability per target token (0 is certain; below about -1 deserves a look)."""
     tokens: int
+    origin: str = "model"
 
 
 class Translator:
