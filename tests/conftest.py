@@ -70,3 +70,24 @@ def no_network(monkeypatch) -> list:
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     return attempts
+
+
+@pytest.fixture
+def reviewed_store(demo_models, store):
+    """A store with the seed story and two VOA stories translated by the demo models, and three users."""
+    import json
+
+    from workflow import accounts, pipeline
+
+    stories = [json.loads(line) for line in (CORPUS / "voa-cambodia-2018.en.jsonl").read_text().splitlines()]
+    batch = Path(store.url.removeprefix("sqlite:///")).parent / "batch"
+    batch.mkdir()
+    (batch / "voa.jsonl").write_text("\n".join(json.dumps(s) for s in stories
+                                               if s["id"] in ("voa-khm-2018-party-khmer-rouge",
+                                                              "voa-khm-2018-party-FUNCINPEC")))
+    shutil.copy(CORPUS / "hor-namhong-china-visit.en.txt", batch)
+    report = pipeline.run([batch], store)
+    assert not report.errors
+    for name, role in (("rita", "reader"), ("eddie", "editor"), ("erin", "editor"), ("ada", "admin")):
+        accounts.add_user(store, name, f"{name}-password", role)
+    return store

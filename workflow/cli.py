@@ -314,14 +314,97 @@ def models_remove(pair) -> None:
     click.echo(f"removed {model.label}")
 
 
+# --- review app ----------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--debug", is_flag=True, help="Flask's development server with reloader (never in production).")
+def serve(host, port, debug) -> None:
+    """Run the review web app (waitress, a production WSGI server)."""
+    _serve(host, port, debug)
+
+
+def _serve(host: str, port: int, debug: bool) -> None:
+    from web import create_app
+
+    app = create_app()
+    click.echo(f"Briefdesk review app: http://{host}:{port}/  (Ctrl+C to stop)")
+    if debug:
+        app.run(host=host, port=port, debug=True)
+    else:
+        import waitress
+
+        waitress.serve(app, host=host, port=port, threads=8, ident="briefdesk")
+
+
+@main.group()
+def users() -> None:
+    """Manage the people who log in to the review app."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["reader", "editor", "admin"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def users_add(name, role, password_stdin) -> None:
+    """Add user NAME with a role: reader (downloads), editor (reviews) or admin (also manages users)."""
+    from workflow import accounts
+    from workflow.store import Store
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.add_user(Store(), name, password, role)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"added {name} ({role})")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List users and their roles."""
+    from workflow import accounts
+    from workflow.store import Store
+
+    for user in accounts.list_users(Store()):
+        click.echo(f"{user.username}\t{user.role}\t{user.created_at:%Y-%m-%d}")
+
+
+@users.command("remove")
+@click.argument("name")
+def users_remove(name) -> None:
+    """Remove user NAME."""
+    from workflow import accounts
+    from workflow.store import Store
+
+    try:
+        accounts.remove_user(Store(), name)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"removed {name}")
+
+
 # --- demo ----------------------------------------------------------------------------------------------------
 
 
 @main.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=CORPUS, show_default=True)
-def demo(corpus_dir) -> None:
-    """Set up and run the whole job on the bundled corpus (installs demo models if no real model is there)."""
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Start the review app afterwards.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+def demo(corpus_dir, serve, port) -> None:
+    """Run the whole job on the bundled corpus, then serve the review app with a demo login.
+
+    Installs the demo models first when no real km/zh model is installed, and says so.
+    """
+    import secrets
+
+    from workflow import accounts
     from workflow.models import ModelError, find, install_demo
+    from workflow.store import Store
 
     missing = []
     for lang in ("km", "zh"):
@@ -337,7 +420,17 @@ def demo(corpus_dir) -> None:
     if not corpus_dir.is_dir():
         raise click.ClickException(f"{corpus_dir}: corpus folder not found (run from a clone of the repository)")
     report = _run([corpus_dir], ["km", "zh"], _budget(None, None), "news", _settings(4, "auto", 0))
-    if report.errors:
+    # A fresh random password each time: nothing guessable is ever left behind.
+    password = secrets.token_urlsafe(12)
+    store = Store()
+    try:
+        accounts.add_user(store, "demo", password, "admin")
+    except accounts.AccountError:
+        accounts.set_password(store, "demo", password)
+    click.echo(f"Demo login: user 'demo', password '{password}' (admin)")
+    if serve:
+        _serve("127.0.0.1", port, False)
+    elif report.errors:
         sys.exit(1)
 
 

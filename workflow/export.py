@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
@@ -55,3 +59,94 @@ def record(session, article: Article, review: Review) -> Record:
     brief = session.scalar(select(Brief.text).where(Brief.article_id == article.id, Brief.lang == review.lang))
     return Record(article_id=article.external_id, title=article.title, lang=review.lang, text=text,
                   brief=brief or "", status=review.status, model=review.model, demo=review.demo)
+
+
+# --- files for people: Markdown, plain text, Word, and bulk ZIP -----------------------------------------------
+
+LANGUAGE_NAMES = {"km": "Khmer", "zh": "Chinese (Simplified)", "zt": "Chinese (Traditional)", "en": "English"}
+FORMATS = ("md", "txt", "docx")
+# Word picks fonts per script: East Asian for Chinese, complex script for Khmer.
+DOCX_FONTS = {"zh": ("eastAsia", "Noto Sans CJK SC", "zh-CN"), "zt": ("eastAsia", "Noto Sans CJK TC", "zh-TW"),
+              "km": ("cs", "Khmer OS", "km-KH")}
+
+
+def filename(item: Record, ext: str) -> str:
+    """A safe file name: article id and language, nothing a path could be built from."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", item.article_id).strip(".-")[:100] or "article"
+    return f"{stem}.{item.lang}.{ext}"
+
+
+def render(item: Record, ext: str) -> bytes:
+    if ext == "md":
+        return _markdown(item).encode()
+    if ext == "txt":
+        return _plain(item).encode()
+    if ext == "docx":
+        return _docx(item)
+    raise ValueError(f"unknown format {ext!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _heading(item: Record) -> str:
+    note = " — DEMO model output" if item.demo else ""
+    return f"{LANGUAGE_NAMES.get(item.lang, item.lang)} brief{note}"
+
+
+def _markdown(item: Record) -> str:
+    return (f"# {item.title}\n\n*{_heading(item)} · {item.article_id} · {item.status}*\n\n## Brief\n\n{item.brief}\n\n"
+            f"## Full text\n\n{item.text}\n")
+
+
+def _plain(item: Record) -> str:
+    return f"{item.title}\n{_heading(item)} ({item.article_id})\n\nBRIEF\n{item.brief}\n\nFULL TEXT\n{item.text}\n"
+
+
+def _docx(item: Record) -> bytes:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document()
+    script = DOCX_FONTS.get(item.lang)
+    for style_name in ("Normal", "Title", "Heading 1", "Heading 2"):
+        rpr = document.styles[style_name].element.get_or_add_rPr()
+        fonts = rpr.get_or_add_rFonts()
+        fonts.set(qn("w:eastAsia"), DOCX_FONTS["zh"][1])
+        fonts.set(qn("w:cs"), DOCX_FONTS["km"][1])
+        if script:
+            lang = rpr.find(qn("w:lang"))
+            if lang is None:
+                lang = rpr.makeelement(qn("w:lang"), {})
+                rpr.append(lang)
+            lang.set(qn("w:eastAsia" if script[0] == "eastAsia" else "w:bidi"), script[2])
+    document.add_heading(item.title, level=0)
+    document.add_paragraph(f"{_heading(item)} · {item.article_id} · {item.status}")
+    document.add_heading("Brief", level=1)
+    for paragraph in item.brief.split("\n\n"):
+        _cs_paragraph(document, paragraph, item.lang)
+    document.add_heading("Full text", level=1)
+    for paragraph in item.text.split("\n\n"):
+        _cs_paragraph(document, paragraph, item.lang)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _cs_paragraph(document, text: str, lang: str) -> None:
+    run = document.add_paragraph().add_run(text)
+    if lang == "km":  # mark the run as complex script so Word uses the Khmer font
+        run._element.get_or_add_rPr().get_or_add_cs()
+
+
+def bulk_zip(items: list[Record]) -> bytes:
+    """One Markdown file per (article, language) plus index.json and index.md."""
+    buffer = io.BytesIO()
+    index = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in items:
+            name = filename(item, "md")
+            archive.writestr(f"briefs/{name}", _markdown(item))
+            index.append({"file": f"briefs/{name}", "article_id": item.article_id, "title": item.title,
+                          "lang": item.lang, "status": item.status, "model": item.model, "demo": item.demo})
+        archive.writestr("index.json", json.dumps(index, ensure_ascii=False, indent=2))
+        archive.writestr("index.md", "# Approved briefs\n\n" + "".join(
+            f"- [{e['title']} ({e['lang']})]({e['file']})\n" for e in index))
+    return buffer.getvalue()

@@ -41,13 +41,23 @@ class ReviewError(ValueError):
     """A request that cannot be done (unknown article, language without translation...)."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """A saved revision, detached from the database (it outlives the failed transaction)."""
+
+    id: int
+    username: str
+    after: str
+    created_at: datetime
+
+
 class Conflict(Exception):
     """Someone saved the same item since the editor loaded it."""
 
     def __init__(self, theirs: Revision, yours: str):
-        super().__init__(f"{theirs.username} saved this at {theirs.created_at:%H:%M:%S} UTC")
-        self.theirs = theirs
+        self.theirs = Change(theirs.id, theirs.username, theirs.after, theirs.created_at)
         self.yours = yours
+        super().__init__(f"{theirs.username} saved this at {theirs.created_at:%H:%M:%S} UTC")
 
 
 # --- queue ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,121 @@
+"""The review app in a real browser: Debian's Chromium driven by Playwright, against a real waitress server.
+
+Screenshots land in tests/artifacts/ (queue, article, article at tablet width).
+"""
+
+import io
+import shutil
+import subprocess
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason="Debian chromium not installed")]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ARTICLE = "hor-namhong-china-visit"
+
+
+@pytest.fixture
+def server(reviewed_store):
+    import waitress
+
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": reviewed_store.url})
+    wsgi = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=wsgi.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{wsgi.effective_port}"
+    wsgi.close()
+
+
+@pytest.fixture
+def page(server):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.dialogs = dialogs
+        yield page
+        browser.close()
+
+
+def test_editor_corrects_approves_and_downloads(server, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/")
+    assert "/login" in page.url
+    page.fill("#username", "eddie")
+    page.fill("#password", "eddie-password")
+    page.click("button[type=submit]")
+    page.wait_for_selector("table.queue")
+    page.screenshot(path=str(ARTIFACTS / "queue.png"))
+
+    page.click(f"a[href='/articles/{ARTICLE}']")
+    page.wait_for_selector("table.aligned")
+    page.evaluate("document.fonts.ready")
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans Khmer Web\"', 'ក')")
+    assert page.evaluate("[...document.fonts].some(f => f.family.includes('Noto Sans Khmer Web') && "
+                         "f.status === 'loaded')")
+    page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+
+    # Correct the first Khmer sentence.
+    row = page.locator("table.aligned tbody tr").first
+    khmer_cell = row.locator("td[lang=km]")
+    khmer_cell.locator("summary").click()
+    khmer_cell.locator("textarea").fill("រដ្ឋមន្ត្រីការបរទេស ហោ ណាំហុង នៅប្រទេសចិនសប្តាហ៍នេះ។")
+    khmer_cell.locator("button[type=submit]").click()
+    page.wait_for_selector("text=edited by eddie")
+    assert "រដ្ឋមន្ត្រីការបរទេស ហោ ណាំហុង នៅប្រទេសចិនសប្តាហ៍នេះ។" in page.locator(
+        "table.aligned tbody tr").first.locator("td[lang=km] .text").inner_text()
+
+    # A script in a correction is shown as text, never run.
+    chinese_cell = page.locator("table.aligned tbody tr").nth(1).locator("td[lang=zh-Hans]")
+    chinese_cell.locator("summary").click()
+    chinese_cell.locator("textarea").fill("<script>alert('xss')</script>")
+    chinese_cell.locator("button[type=submit]").click()
+    page.wait_for_selector("text=<script>alert('xss')</script>")
+    chinese_cell = page.locator("table.aligned tbody tr").nth(1).locator("td[lang=zh-Hans]")
+    chinese_cell.locator("summary").click()
+    chinese_cell.locator("textarea").fill("贺南洪在启程前对记者表示。")
+    chinese_cell.locator("button[type=submit]").click()
+    page.wait_for_selector("text=贺南洪在启程前对记者表示。")
+
+    # Approve Khmer with the keyboard shortcut, Chinese with the button.
+    page.locator("h1").click()
+    page.keyboard.press("1")
+    page.wait_for_selector("#decide-km .chip-approved")
+    page.click("#decide-zh button.approve")
+    page.wait_for_selector("#decide-zh .chip-approved")
+
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet
+    page.screenshot(path=str(ARTIFACTS / "article-tablet.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.click("text=Approved briefs")
+    with page.expect_download() as download:
+        page.click("text=Download all (.zip)")
+    data = Path(download.value.path()).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = sorted(archive.namelist())
+        khmer = archive.read(f"briefs/{ARTICLE}.km.md").decode()
+        chinese = archive.read(f"briefs/{ARTICLE}.zh.md").decode()
+    assert names == [f"briefs/{ARTICLE}.km.md", f"briefs/{ARTICLE}.zh.md", "index.json", "index.md"]
+    assert "រដ្ឋមន្ត្រីការបរទេស ហោ ណាំហុង នៅប្រទេសចិនសប្តាហ៍នេះ។" in khmer
+    assert "贺南洪在启程前对记者表示。" in chinese and "DEMO" in chinese
+    assert page.dialogs == []
+
+
+def test_fonts_for_khmer_and_chinese_are_installed():
+    """Browsers fall back to system fonts for CJK (and Khmer, before the webfont loads)."""
+    if not shutil.which("fc-list"):
+        pytest.skip("fontconfig not available")
+    for lang in ("zh", "km"):
+        assert subprocess.run(["fc-list", f":lang={lang}"], capture_output=True, text=True).stdout.strip(), lang

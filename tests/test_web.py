@@ -1,0 +1,278 @@
+"""The review app through Flask's test client: real app, real SQLite, real CSRF."""
+
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from workflow.store import Decision, Memory, Review, Revision, Translation
+
+ARTICLE = "hor-namhong-china-visit"
+
+
+@pytest.fixture
+def app(reviewed_store):
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": reviewed_store.url})
+    yield app
+
+
+def token(client, path="/login") -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def login(app, name):
+    client = app.test_client()
+    response = client.post("/login", data={"username": name, "password": f"{name}-password",
+                                           "csrf_token": token(client)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def post(client, path, data, page=None):
+    return client.post(path, data={**data, "csrf_token": token(client, page or "/approved")})
+
+
+def sentence_form(client, lang, position=0):
+    """The edit form's hidden fields for one sentence, as the page renders them."""
+    html = client.get(f"/articles/{ARTICLE}").get_data(as_text=True)
+    forms = re.findall(rf'name="lang" value="{lang}">\s*<input type="hidden" name="item" value="(s\d+)">\s*'
+                       r'<input type="hidden" name="sentence_id" value="(\d+)">\s*'
+                       r'<input type="hidden" name="base_revision" value="(\d+)">', html)
+    item, sentence_id, base = forms[position]
+    return {"lang": lang, "item": item, "sentence_id": sentence_id, "base_revision": base}
+
+
+def test_anonymous_requests_go_to_login(app):
+    client = app.test_client()
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint not in
+             ("static", "auth.login", "downloads.khmer_font")]
+    assert len(rules) >= 6
+    for rule in rules:
+        path = re.sub(r"<[^>]+>", "x", rule.rule).replace("x.x", "km.md")
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.location, path
+    for path in ("/logout", f"/articles/{ARTICLE}/edit", f"/articles/{ARTICLE}/decide", "/admin/users"):
+        assert client.post(path).status_code in (302, 400)
+
+
+def test_posts_without_csrf_token_are_refused(app):
+    client = login(app, "eddie")
+    assert client.post("/login", data={"username": "eddie", "password": "eddie-password"}).status_code == 400
+    for path in (f"/articles/{ARTICLE}/edit", f"/articles/{ARTICLE}/decide", "/logout"):
+        assert client.post(path, data={"lang": "km", "decision": "approved"}).status_code == 400
+    admin = login(app, "ada")
+    assert admin.post("/admin/users", data={"username": "x", "password": "y" * 10, "role": "reader"}
+                      ).status_code == 400
+
+
+def test_wrong_password_and_rate_limit(app):
+    client = app.test_client()
+    for _ in range(10):
+        response = client.post("/login", data={"username": "eddie", "password": "wrong", "csrf_token": token(client)})
+        assert response.status_code == 401
+    response = client.post("/login", data={"username": "eddie", "password": "eddie-password",
+                                           "csrf_token": token(client)})
+    assert response.status_code == 429
+
+
+def test_login_redirects_only_to_local_paths(app):
+    client = app.test_client()
+    response = client.post("/login?next=https://evil.example/", data={
+        "username": "eddie", "password": "eddie-password", "csrf_token": token(client)})
+    assert response.location == "/"
+
+
+def test_editor_sees_queue_with_counts_filters_and_search(app):
+    client = login(app, "eddie")
+    html = client.get("/").get_data(as_text=True)
+    assert "Hor Namhong China Visit" in html and "FUNCINPEC" in html and "DEMO" in html
+    assert re.search(r"chip-new\">new</span> <strong>6</strong>", html)
+    assert "FUNCINPEC" not in client.get("/?q=Namhong").get_data(as_text=True)
+    assert "No articles match" in client.get("/?status=approved").get_data(as_text=True)
+    assert "Khmer Rouge" in client.get("/?q=Pol+Pot").get_data(as_text=True)  # searches the text too
+
+
+def test_article_page_is_aligned_labelled_and_flags_low_confidence(app):
+    html = login(app, "eddie").get(f"/articles/{ARTICLE}").get_data(as_text=True)
+    assert 'lang="km"' in html and 'lang="zh-Hans"' in html and 'lang="en"' in html
+    assert "DEMO model output" in html
+    assert html.count('class="in-brief"') == 3
+    assert "柬埔寨外交大臣贺南洪" in html and "រដ្ឋមន្ត្រីការបរទេសកម្ពុជា" in html
+    assert "⚠ check" not in html  # the demo model is sure of what it memorized
+
+
+def test_low_confidence_translations_are_flagged(app, reviewed_store):
+    # A real model's score for a poor translation (mean log-prob per token) is well below the threshold.
+    with reviewed_store.session() as session:
+        row = session.scalar(select(Translation).where(Translation.lang == "zh").order_by(Translation.id))
+        row.score = -2.5
+    html = login(app, "eddie").get(f"/articles/{ARTICLE}").get_data(as_text=True)
+    assert html.count("⚠ check") == 1 and "1 low-confidence" in html
+
+
+def test_reader_sees_only_approved_briefs(app):
+    client = login(app, "rita")
+    assert client.get("/").status_code == 302 and client.get("/").location.endswith("/approved")
+    assert client.get(f"/articles/{ARTICLE}").status_code == 403
+    assert client.get("/admin/users").status_code == 403
+    assert post(client, f"/articles/{ARTICLE}/decide", {"lang": "km", "decision": "approved"}).status_code == 403
+    assert "Nothing approved yet" in client.get("/approved").get_data(as_text=True)
+
+
+def test_editor_corrects_a_sentence_with_history_and_memory(app, reviewed_store):
+    client = login(app, "eddie")
+    form = sentence_form(client, "km")
+    response = post(client, f"/articles/{ARTICLE}/edit", {**form, "text": "អត្ថបទកែថ្មី។"})
+    assert response.status_code == 303
+    html = client.get(f"/articles/{ARTICLE}").get_data(as_text=True)
+    assert "អត្ថបទកែថ្មី។" in html and "edited by eddie" in html
+    assert "History" in html and "No corrections yet" not in html
+    with reviewed_store.read() as session:
+        revision = session.scalar(select(Revision))
+        assert (revision.username, revision.after, revision.parent_id) == ("eddie", "អត្ថបទកែថ្មី។", 0)
+        assert revision.before.startswith("រដ្ឋមន្ត្រីការបរទេសកម្ពុជា")
+        assert session.scalar(select(Memory.text)) == "អត្ថបទកែថ្មី។"
+        statuses = dict(session.execute(select(Review.lang, Review.status).where(Review.article_id == 1)).all())
+    assert statuses == {"km": "in_review", "zh": "new"}
+    brief = client.get(f"/articles/{ARTICLE}").get_data(as_text=True)
+    assert brief.count("អត្ថបទកែថ្មី។") >= 2  # the sentence and the brief built from it
+
+
+def test_second_editor_gets_a_conflict_not_an_overwrite(app, reviewed_store):
+    eddie, erin = login(app, "eddie"), login(app, "erin")
+    form = sentence_form(eddie, "zh", 1)
+    assert sentence_form(erin, "zh", 1) == form  # both opened the same version
+    assert post(eddie, f"/articles/{ARTICLE}/edit", {**form, "text": "埃迪的版本。"}).status_code == 303
+    response = post(erin, f"/articles/{ARTICLE}/edit", {**form, "text": "艾琳的版本。"})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "埃迪的版本。" in html and "艾琳的版本。" in html and "eddie" in html
+    with reviewed_store.read() as session:
+        assert [r.after for r in session.scalars(select(Revision))] == ["埃迪的版本。"]
+    # Erin saves deliberately on top of Eddie's version: that is a new revision, with his as "before".
+    newer = {**form, "base_revision": re.search(r'name="base_revision" value="(\d+)">\s*<label class="visually-hidden" '
+                                                r'for="t-zh-{}"'.format(form["item"]), html).group(1)}
+    assert post(erin, f"/articles/{ARTICLE}/edit", {**newer, "text": "艾琳的版本。"}).status_code == 303
+    with reviewed_store.read() as session:
+        assert [(r.before, r.after) for r in session.scalars(select(Revision).order_by(Revision.id))][1] == \
+            ("埃迪的版本。", "艾琳的版本。")
+
+
+def test_approve_reject_and_edit_sends_back_to_review(app, reviewed_store):
+    client = login(app, "eddie")
+    page = f"/articles/{ARTICLE}"
+    approve = {"lang": "km", "decision": "approved", "comment": "good"}
+    assert post(client, f"{page}/decide", approve, page).status_code == 303
+    assert post(client, f"{page}/decide", {"lang": "zh", "decision": "rejected"}, page).status_code == 303
+    with reviewed_store.read() as session:
+        decisions = [(d.lang, d.status, d.username, d.comment) for d in session.scalars(select(Decision))]
+        assert all(d.created_at for d in session.scalars(select(Decision)))
+    assert decisions == [("km", "approved", "eddie", "good"), ("zh", "rejected", "eddie", "")]
+    assert "approved by eddie" in client.get(page).get_data(as_text=True)
+    post(client, f"{page}/edit", {**sentence_form(client, "km"), "text": "កែម្តងទៀត។"}, page)
+    with reviewed_store.read() as session:
+        assert session.get(Review, (1, "km")).status == "in_review"
+
+
+def test_only_admins_manage_users(app):
+    editor = login(app, "eddie")
+    assert editor.get("/admin/users").status_code == 403
+    new_user = {"username": "x1", "password": "long-enough", "role": "reader"}
+    assert post(editor, "/admin/users", new_user).status_code == 403
+    admin = login(app, "ada")
+    assert post(admin, "/admin/users", {"username": "newbie", "password": "long-enough", "role": "reader"},
+                "/admin/users").status_code == 303
+    assert "<td>newbie</td>" in admin.get("/admin/users").get_data(as_text=True)
+    assert post(admin, "/admin/users/newbie/remove", {}, "/admin/users").status_code == 303
+    assert "<td>newbie</td>" not in admin.get("/admin/users").get_data(as_text=True)
+    assert post(admin, "/admin/users", {"username": "x2", "password": "short", "role": "reader"},
+                "/admin/users").status_code == 400
+
+
+def test_downloads_contain_only_approved_items(app):
+    client = login(app, "eddie")
+    page = f"/articles/{ARTICLE}"
+    assert client.get(f"/download/{ARTICLE}/km.md").status_code == 404
+    post(client, f"{page}/decide", {"lang": "km", "decision": "approved"}, page)
+    post(client, "/articles/voa-khm-2018-party-FUNCINPEC/decide", {"lang": "zh", "decision": "approved"}, page)
+    post(client, "/articles/voa-khm-2018-party-khmer-rouge/decide", {"lang": "zh", "decision": "rejected"}, page)
+    reader = login(app, "rita")
+    md = reader.get(f"/download/{ARTICLE}/km.md")
+    assert md.status_code == 200 and "attachment" in md.headers["Content-Disposition"]
+    assert "រដ្ឋមន្ត្រីការបរទេសកម្ពុជា" in md.get_data(as_text=True) and "DEMO" in md.get_data(as_text=True)
+    assert reader.get(f"/download/{ARTICLE}/zh.md").status_code == 404
+    assert reader.get(f"/download/{ARTICLE}/km.exe").status_code == 404
+    assert reader.get("/download/../../etc/passwd/km.md").status_code == 404
+    txt = reader.get(f"/download/{ARTICLE}/km.txt").get_data(as_text=True)
+    assert txt.startswith("Hor Namhong China Visit")
+    docx = reader.get(f"/download/{ARTICLE}/km.docx")
+    with zipfile.ZipFile(io.BytesIO(docx.data)) as archive:
+        document = archive.read("word/document.xml").decode()
+        styles = archive.read("word/styles.xml").decode()
+    assert "រដ្ឋមន្ត្រីការបរទេសកម្ពុជា" in document and "<w:cs/>" in document
+    assert 'w:eastAsia="Noto Sans CJK SC"' in styles and 'w:cs="Khmer OS"' in styles
+    with zipfile.ZipFile(io.BytesIO(reader.get("/download/approved.zip").data)) as archive:
+        names = sorted(archive.namelist())
+        index = json.loads(archive.read("index.json"))
+    assert names == ["briefs/hor-namhong-china-visit.km.md", "briefs/voa-khm-2018-party-FUNCINPEC.zh.md",
+                     "index.json", "index.md"]
+    assert {(e["article_id"], e["lang"], e["status"]) for e in index} == {
+        (ARTICLE, "km", "approved"), ("voa-khm-2018-party-FUNCINPEC", "zh", "approved")}
+    items = reader.get("/download/approved.json").get_json()
+    assert {(i["article_id"], i["lang"]) for i in items} == {(ARTICLE, "km"), ("voa-khm-2018-party-FUNCINPEC", "zh")}
+
+
+def test_translation_memory_is_reused_and_shown(app, reviewed_store, tmp_path):
+    from workflow import pipeline
+
+    client = login(app, "eddie")
+    post(client, f"/articles/{ARTICLE}/edit", {**sentence_form(client, "zh", 4), "text": "贺南洪说：“我对他说了。”"})
+    story = tmp_path / "follow-up.txt"
+    story.write_text("“I told him that Cambodia was China’s friend,” Hor Namhong said.\n")
+    report = pipeline.run([story], reviewed_store, pipeline.Options(targets=["zh"]))
+    assert report.decoded == {"zh": 0}  # taken from memory, not the model
+    with reviewed_store.read() as session:
+        row = session.scalar(select(Translation).where(Translation.origin == "memory"))
+        assert row.text == "贺南洪说：“我对他说了。”"
+    assert "from memory" in client.get("/articles/follow-up").get_data(as_text=True)
+
+
+def test_script_in_article_and_correction_is_escaped(app, reviewed_store, tmp_path):
+    from workflow import pipeline
+
+    story = tmp_path / "xss.txt"
+    story.write_text("Officials said <script>alert('x')</script> nothing.\n")
+    pipeline.run([story], reviewed_store, pipeline.Options(targets=["zh"]))
+    client = login(app, "eddie")
+    html = client.get("/articles/xss").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+def test_security_headers_and_cookie_flags(app):
+    client = app.test_client()
+    response = client.get("/login")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    response = client.post("/login", data={"username": "eddie", "password": "eddie-password",
+                                           "csrf_token": token(client)})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_khmer_webfont_is_served_from_its_package(app):
+    response = app.test_client().get("/fonts/noto-sans-khmer.ttf")
+    assert response.status_code == 200 and response.mimetype == "font/ttf" and len(response.data) > 100_000
+
+
+def test_secret_key_is_generated_once_into_the_data_dir(app, home):
+    from web import create_app
+
+    key = (home / "secret_key").read_text()
+    assert len(key) == 64 and app.secret_key == key
+    assert create_app({"DATABASE_URL": app.extensions["briefdesk_store"].url}).secret_key == key
+    assert (home / "secret_key").stat().st_mode & 0o077 == 0

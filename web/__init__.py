@@ -1,0 +1,59 @@
+"""The review web app: a thin Flask layer over ``workflow`` (queue, article review, downloads, users).
+
+``create_app()`` is the factory; each area is a blueprint in its own module. Views call ``workflow.review``,
+``workflow.export`` and ``workflow.accounts``; no business logic lives here.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from workflow import home
+from workflow.store import Store
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=_secret_key(home.home()),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Behind HTTPS (a reverse proxy), set BRIEFDESK_SECURE_COOKIES=1 so cookies never travel in clear.
+        SESSION_COOKIE_SECURE=os.environ.get("BRIEFDESK_SECURE_COOKIES") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session
+        MAX_CONTENT_LENGTH=1_000_000,
+        LOGIN_ATTEMPTS=10,
+        LOGIN_WINDOW_S=300,
+    )
+    app.config.update(config or {})
+    app.extensions["briefdesk_store"] = Store(app.config.get("DATABASE_URL"))
+
+    from web import admin, articles, auth, downloads, queue, security
+
+    security.init_app(app)
+    auth.init_app(app)
+    for module in (auth, queue, articles, downloads, admin):
+        app.register_blueprint(module.blueprint)
+    return app
+
+
+def store() -> Store:
+    from flask import current_app
+
+    return current_app.extensions["briefdesk_store"]
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Generated once into the data dir (readable by its owner only), never hard-coded."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

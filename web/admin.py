@@ -1,0 +1,55 @@
+"""User management, for admins only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from web import store
+from web.auth import role_required
+from workflow import accounts
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class UserForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
+    role = SelectField("Role", choices=list(accounts.ROLES))
+
+
+@blueprint.route("/users", methods=["GET", "POST"])
+@role_required("admin")
+def users():
+    form = UserForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.add_user(store(), form.username.data, form.password.data, form.role.data)
+        except accounts.AccountError as error:
+            flash(str(error), "error")
+            status = 400
+        else:
+            flash(f"Added {form.username.data} ({form.role.data}).", "info")
+            return redirect(url_for(".users"), 303)
+    elif form.errors:
+        status = 400
+    return render_template("users.html", form=form, users=accounts.list_users(store())), status
+
+
+@blueprint.route("/users/<username>/remove", methods=["POST"])
+@role_required("admin")
+def remove(username: str):
+    if username == current_user.username:
+        flash("You cannot remove yourself.", "error")
+        return redirect(url_for(".users"), 303)
+    try:
+        accounts.remove_user(store(), username)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"Removed {username}.", "info")
+    return redirect(url_for(".users"), 303)

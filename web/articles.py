@@ -1,0 +1,72 @@
+"""The article page: aligned sentences, corrections, decisions and history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from web import store
+from web.auth import role_required
+from workflow import review
+
+blueprint = Blueprint("articles", __name__, url_prefix="/articles")
+
+
+def _view(article_id: str):
+    try:
+        return review.article_view(store(), article_id)
+    except review.ReviewError:
+        abort(404)
+
+
+@blueprint.route("/<path:article_id>")
+@role_required("editor", "admin")
+def show(article_id: str):
+    return render_template("article.html", view=_view(article_id), conflict=None,
+                           next_id=review.next_article(store(), article_id))
+
+
+@blueprint.route("/<path:article_id>/edit", methods=["POST"])
+@role_required("editor", "admin")
+def edit(article_id: str):
+    lang = request.form.get("lang", "")
+    text = request.form.get("text", "")
+    base = request.form.get("base_revision", 0, type=int)
+    item = request.form.get("item", "")
+    try:
+        if item == "brief":
+            review.save_brief(store(), article_id, lang, text, base, current_user.username)
+        else:
+            sentence_id = request.form.get("sentence_id", type=int)
+            if sentence_id is None:
+                abort(400)
+            review.save_sentence(store(), article_id, lang, sentence_id, text, base, current_user.username)
+    except review.Conflict as conflict:
+        flash("Someone else saved this item while you were editing. Compare and save again.", "error")
+        theirs = conflict.theirs
+        return render_template("article.html", view=_view(article_id), next_id=None,
+                               conflict={"lang": lang, "item": item, "theirs": theirs, "yours": conflict.yours}), 409
+    except review.ReviewError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".show", article_id=article_id)), 303
+    flash("Saved.", "info")
+    anchor = "brief-" + lang if item == "brief" else f"s{request.form.get('sentence_id')}"
+    return redirect(url_for(".show", article_id=article_id, _anchor=anchor), 303)
+
+
+@blueprint.route("/<path:article_id>/decide", methods=["POST"])
+@role_required("editor", "admin")
+def decide(article_id: str):
+    lang = request.form.get("lang", "")
+    decision = request.form.get("decision", "")
+    try:
+        review.decide(store(), article_id, lang, decision, current_user.username, request.form.get("comment", ""))
+    except review.ReviewError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".show", article_id=article_id)), 303
+    flash(f"{lang}: {decision}.", "info")
+    if request.form.get("then") == "next":
+        following = review.next_article(store(), article_id)
+        if following:
+            return redirect(url_for(".show", article_id=following), 303)
+    return redirect(url_for(".show", article_id=article_id), 303)

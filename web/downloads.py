@@ -1,0 +1,68 @@
+"""Downloads of approved briefs only: per item as .md/.txt/.docx, in bulk as .zip or JSON."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, render_template
+from flask_login import login_required
+
+from web import store
+from workflow import export
+
+blueprint = Blueprint("downloads", __name__)
+
+MIME = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def _approved(**filters) -> list[export.Record]:
+    return list(export.records(store(), status="approved", **filters))
+
+
+@blueprint.route("/approved")
+@login_required
+def approved():
+    return render_template("approved.html", items=_approved(), formats=export.FORMATS)
+
+
+@blueprint.route("/download/<path:article_id>/<lang>.<ext>")
+@login_required
+def item(article_id: str, lang: str, ext: str):
+    if ext not in export.FORMATS:
+        abort(404)
+    found = _approved(lang=lang, article_ids=[article_id])
+    if not found:
+        abort(404)  # unknown, or not approved: nothing else is ever downloadable
+    record = found[0]
+    return _attachment(export.render(record, ext), MIME[ext], export.filename(record, ext))
+
+
+@blueprint.route("/download/approved.zip")
+@login_required
+def bulk_zip():
+    return _attachment(export.bulk_zip(_approved()), "application/zip", "briefdesk-approved.zip")
+
+
+@blueprint.route("/download/approved.json")
+@login_required
+def bulk_json():
+    response = jsonify([r.to_json() for r in _approved()])
+    response.headers["Content-Disposition"] = 'attachment; filename="briefdesk-approved.json"'
+    return response
+
+
+@blueprint.route("/fonts/noto-sans-khmer.ttf")
+def khmer_font():
+    """The Khmer webfont, served from its Python package (fontpkg-noto-sans-khmer, OFL-1.1)."""
+    from importlib import resources
+
+    folder = resources.files("fontpkg_noto_sans_khmer") / "files"
+    font = next(p for p in folder.iterdir() if p.name.endswith(".ttf"))
+    response = Response(font.read_bytes(), mimetype="font/ttf")
+    response.headers["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
+def _attachment(data: bytes, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,26 @@
+"""The review queue: every article with its status per language."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from web import store
+from workflow import review
+from workflow.store import STATUSES
+
+blueprint = Blueprint("queue", __name__)
+
+
+@blueprint.route("/")
+@login_required
+def index():
+    if not current_user.can_review:
+        return redirect(url_for("downloads.approved"))
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    lang = request.args.get("lang") or None
+    search = (request.args.get("q") or "").strip()[:200] or None
+    page = request.args.get("page", 1, type=int)
+    result = review.queue(store(), status=status, lang=lang, search=search, page=page)
+    return render_template("queue.html", page=result, status=status, lang=lang, search=search or "",
+                           statuses=STATUSES)
