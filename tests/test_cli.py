@@ -92,3 +92,42 @@ def test_models_commands(home, tmp_path):
 def test_conflicting_budget_options(home):
     result = invoke("summarize", "-", "--sentences", "2", "--words", "20", input="A. B.")
     assert result.exit_code == 2
+
+
+def test_users_commands(home):
+    add_maly = ("users", "add", "maly", "--role", "editor", "--password-stdin")
+    assert invoke(*add_maly, input="maly-password\n").exit_code == 0
+    result = invoke(*add_maly, input="maly-password\n")
+    assert result.exit_code == 1 and "already exists" in result.output
+    short = invoke("users", "add", "sok", "--role", "reader", "--password-stdin", input="short\n")
+    assert short.exit_code == 1 and "at least 8" in short.output
+    assert invoke("users", "list").output.startswith("maly\teditor")
+    assert invoke("users", "remove", "maly").exit_code == 0
+    assert invoke("users", "list").output == ""
+
+
+def test_serve_runs_a_production_server(home):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "workflow", "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=1) as response:
+                    assert response.status == 200
+                    assert response.headers["Server"] == "briefdesk"  # waitress, not Flask's dev server
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("server did not start")
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    assert f"http://127.0.0.1:{port}/" in output
