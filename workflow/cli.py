@@ -248,6 +248,44 @@ def export(fmt, status, lang, output) -> None:
         output.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
 
 
+# --- eval --------------------------------------------------------------------------------------------------
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure quality: ROUGE of briefs against reference summaries."""
+
+
+@eval_group.command("summaries")
+@click.option("--input-jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help='Lines of {"text", "summary"} (the summary one highlight a line).')
+@click.option("--sentences", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def eval_summaries(input_jsonl, sentences, as_json) -> None:
+    """ROUGE-1/2/Lsum F1 of Lead-3, sumy's algorithms and Briefdesk's default brief method."""
+    from workflow import evaluate
+
+    try:
+        items = evaluate.read_jsonl(input_jsonl, ["text", "summary"])
+        rows = evaluate.summaries(items, sentences=sentences)
+    except evaluate.EvalError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps({"items": len(items), "sentences": sentences,
+                               "methods": [row.__dict__ for row in rows]}))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"ROUGE F1 x 100 on {len(items)} items, {sentences} sentences", title_justify="left")
+    for column in ("method", "ROUGE-1", "ROUGE-2", "ROUGE-Lsum"):
+        table.add_column(column, justify="left" if column == "method" else "right")
+    for row in rows:
+        name = f"{row.method} (default)" if row.method == "news" else row.method
+        table.add_row(name, f"{row.rouge1:.2f}", f"{row.rouge2:.2f}", f"{row.rougeLsum:.2f}")
+    Console().print(table)
+
+
 # --- models --------------------------------------------------------------------------------------------------
 
 

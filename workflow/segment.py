@@ -36,10 +36,20 @@ def split_sentences(text: str) -> list[Sentence]:
     for paragraph, block in enumerate(p for p in re.split(r"\n\s*\n", text) if p.strip()):
         block = " ".join(block.split())
         for piece in _segmenter().segment(block):
-            for part in cap_length(piece.strip()):
+            for part in (p for long in _resplit(piece.strip()) for p in cap_length(long)):
                 if part:
                     sentences.append(Sentence(paragraph, part))
     return sentences
+
+
+_BOUNDARY = re.compile(r"(?<=[a-z0-9%][.!?])\s+(?=[A-Z“\"‘])|(?<=[a-z0-9][.!?][\"”’])\s+(?=[A-Z“\"‘])")
+
+
+def _resplit(sentence: str) -> list[str]:
+    """pysbd sometimes leaves several sentences in one piece; split an over-long piece at clear boundaries."""
+    if len(sentence.split()) <= MAX_WORDS:
+        return [sentence]
+    return [part for part in _BOUNDARY.split(sentence) if part.strip()]
 
 
 def cap_length(sentence: str, max_words: int = MAX_WORDS, max_chars: int = MAX_CHARS) -> list[str]:

@@ -176,6 +176,7 @@ class NewsSummarizer:
     position_decay = 0.6
     centrality_weight = 0.8
     redundancy_limit = 0.5
+    candidates = 40
     min_words, max_words = 6, 60
 
     _BOILERPLATE = re.compile(
@@ -197,12 +198,16 @@ class NewsSummarizer:
                 score *= 0.1
             scores.append(score)
         ranked = sorted(range(len(sentences)), key=lambda i: scores[i], reverse=True)
-        # Redundancy: drop a candidate that repeats a better-ranked one.
+        # Redundancy: among the best candidates, hold back one that repeats a better-ranked one (they stay
+        # usable, last, when the budget asks for many).
         kept: list[int] = []
-        for index in ranked:
+        held: list[int] = []
+        for index in ranked[: self.candidates]:
             if all(_cosine(vectors[index], vectors[other]) < self.redundancy_limit for other in kept):
                 kept.append(index)
-        kept += [i for i in ranked if i not in kept]  # still usable when the budget asks for many
+            else:
+                held.append(index)
+        kept += held + ranked[self.candidates:]
         picked = budget.take([sentences[i] for i in kept])
         return sorted(kept[i] for i in picked)
 

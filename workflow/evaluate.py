@@ -1,0 +1,80 @@
+"""Quality measurement: ROUGE for briefs against reference summaries.
+
+Needs the ``eval`` extra (``pip install 'briefdesk[eval]'``: rouge-score). Scores are F1 x 100, averaged over
+items. ROUGE-Lsum gets one sentence a line on both sides, as the rouge-score package expects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workflow import summarize
+from workflow.corpus import clean_text
+from workflow.segment import split_sentences
+
+SUMMARY_METHODS = ("lead3", "lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson", "news")
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
+
+
+class EvalError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    rouge1: float
+    rouge2: float
+    rougeLsum: float  # noqa: N815 - the metric's own name
+
+
+def read_jsonl(path: Path, required: Sequence[str]) -> list[dict]:
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise EvalError(f"{path}:{number}: invalid JSON ({error.msg})") from error
+        missing = [key for key in required if not isinstance(item, dict) or not isinstance(item.get(key), str)]
+        if missing:
+            raise EvalError(f"{path}:{number}: missing string field(s) {', '.join(missing)}")
+        items.append(item)
+    if not items:
+        raise EvalError(f"{path}: no items")
+    return items
+
+
+def brief(text: str, method: str, sentences: int) -> list[str]:
+    """The sentences a method picks, as the product picks them (``lead3`` is the first ``sentences``)."""
+    segmented = split_sentences(clean_text(text))
+    texts = [s.text for s in segmented]
+    algorithm = "lead" if method == "lead3" else method
+    chosen = summarize.summarize(texts, budget=summarize.Budget(sentences=sentences), algorithm=algorithm,
+                                 paragraphs=[s.paragraph for s in segmented])
+    return [texts[i] for i in chosen]
+
+
+def summaries(items: Iterable[dict], *, sentences: int = 3, methods: Sequence[str] = SUMMARY_METHODS) -> list[Row]:
+    """ROUGE-1/2/Lsum F1 of each method's briefs against each item's ``summary`` (one highlight a line)."""
+    try:
+        from rouge_score import rouge_scorer
+    except ImportError as error:
+        raise EvalError("ROUGE needs the rouge-score package: pip install 'briefdesk[eval]'") from error
+    scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    items = list(items)
+    rows = []
+    for method in methods:
+        totals = dict.fromkeys(ROUGE_TYPES, 0.0)
+        for item in items:
+            hypothesis = "\n".join(brief(item["text"], method, sentences))
+            reference = "\n".join(line.strip() for line in item["summary"].splitlines() if line.strip())
+            scores = scorer.score(reference, hypothesis)
+            for key in ROUGE_TYPES:
+                totals[key] += scores[key].fmeasure
+        rows.append(Row(method, *(round(100 * totals[k] / len(items), 2) for k in ROUGE_TYPES)))
+    return rows
