@@ -248,6 +248,41 @@ def export(fmt, status, lang, output) -> None:
         output.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
 
 
+# --- database ----------------------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Back up and restore the database (SQLite)."""
+
+
+@db.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(path) -> None:
+    """Write a consistent copy of the live database to PATH (safe while the app and batches run)."""
+    from workflow.store import Store, backup
+
+    try:
+        target = backup(Store(), path)
+    except (FileExistsError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backed up to {target} ({target.stat().st_size / 1e6:.1f} MB)")
+
+
+@db.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="Replace the current database with this backup?")
+def db_restore(path) -> None:
+    """Replace the database with the backup at PATH (stop `serve` and running batches first)."""
+    from workflow.store import restore
+
+    try:
+        target = restore(path)
+    except (FileNotFoundError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"restored {path} into {target}")
+
+
 # --- eval --------------------------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
@@ -263,3 +264,42 @@ def upgrade(engine: Engine) -> None:
             return
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def backup(store: Store, target: str | Path) -> Path:
+    """Copy a live SQLite database with SQLite's online backup API (consistent while others write)."""
+    import sqlite3
+
+    source_path = _sqlite_path(store.url)
+    target = Path(target)
+    if target.exists():
+        raise FileExistsError(f"{target} already exists; choose a new file")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return target
+
+
+def restore(source: str | Path, url: str | None = None) -> Path:
+    """Replace the database with a backup (stop the server and batch runs first)."""
+    import sqlite3
+
+    source = Path(source)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such backup file")
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as check:
+        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise ValueError(f"{source}: not a healthy SQLite database")
+        tables = {row[0] for row in check.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "articles" not in tables or "alembic_version" not in tables:
+            raise ValueError(f"{source}: not a Briefdesk database")
+    target_path = _sqlite_path(url or home.database_url())
+    with sqlite3.connect(source) as backup_db, sqlite3.connect(target_path) as live:
+        backup_db.backup(live)
+    return Path(target_path)
+
+
+def _sqlite_path(url: str) -> str:
+    if not url.startswith("sqlite:///"):
+        raise ValueError("backup and restore work on SQLite; use your database's own tools for " + url.split(":")[0])
+    return url.removeprefix("sqlite:///")

@@ -1,9 +1,10 @@
 """Decoding: English sentences to a target language with CTranslate2, in large length-sorted batches.
 
-The model is loaded once per run and every pending sentence of the run goes through one streaming
-``translate_iterable`` call (token-based batches, sorted by length inside each read-ahead window), so short and
-long sentences of many articles share batches. ``argostranslate.translate`` (spaCy, stanza, torch: seconds and
-hundreds of MB) is never imported: tokenization uses the package's SentencePiece model directly.
+The model is loaded once per run and the pending sentences of the whole run are decoded together in chunks of
+about 16k source tokens, each one ``translate_batch`` call with token-based batches sorted by length, so short
+and long sentences of many articles share batches while results still arrive steadily for commits.
+``argostranslate.translate`` (spaCy, stanza, torch: seconds and hundreds of MB) is never imported:
+tokenization uses the package's SentencePiece model directly.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Settings:
     inter_threads: int = 1
     intra_threads: int = 0
     max_batch_tokens: int = MAX_BATCH_TOKENS
+    chunk_tokens: int = 16_384
 
     def key(self) -> str:
         """What changes the output (threads and batch sizes do not)."""
@@ -61,21 +63,36 @@ class Translator:
         return self.model.source_prefix + self._sp.encode(sentence, out_type=str) + self.model.source_suffix
 
     def translate(self, sentences: Iterable[str]) -> Iterator[Translation]:
+        """Translations in input order, produced chunk by chunk (each chunk one length-sorted decode)."""
         prefix = self.model.target_prefix
-        sources = [self.encode(s) for s in sentences]
-        results = self._ct2.translate_iterable(
-            sources,
-            target_prefix=[prefix] * len(sources) if prefix else None,
-            max_batch_size=self.settings.max_batch_tokens, batch_type="tokens",
-            beam_size=self.settings.beam_size, length_penalty=LENGTH_PENALTY, replace_unknowns=True,
-            max_decoding_length=MAX_DECODING_LENGTH, return_scores=True,
-        )
-        for result in results:
-            pieces = result.hypotheses[0][len(prefix):]
-            # Decode with SentencePiece itself: argos's decode() also turns "_" into spaces.
-            text = self._sp.decode_pieces(pieces).strip()
-            length = len(result.hypotheses[0]) + 1  # scored tokens include </s>
-            yield Translation(text=text, score=_per_token(result.scores[0], length), tokens=len(pieces))
+        for chunk in _chunks([self.encode(s) for s in sentences], self.settings.chunk_tokens):
+            results = self._ct2.translate_batch(
+                chunk, target_prefix=[prefix] * len(chunk) if prefix else None,
+                max_batch_size=self.settings.max_batch_tokens, batch_type="tokens",
+                beam_size=self.settings.beam_size, length_penalty=LENGTH_PENALTY, replace_unknowns=True,
+                max_decoding_length=MAX_DECODING_LENGTH, return_scores=True,
+            )
+            for result in results:
+                pieces = result.hypotheses[0][len(prefix):]
+                # Decode with SentencePiece itself: argos's decode() also turns "_" into spaces.
+                text = self._sp.decode_pieces(pieces).strip()
+                length = len(result.hypotheses[0]) + 1  # scored tokens include </s>
+                yield Translation(text=text, score=_per_token(result.scores[0], length), tokens=len(pieces))
+
+
+def _chunks(sources: list[list[str]], max_tokens: int) -> Iterator[list[list[str]]]:
+    """Consecutive groups of about ``max_tokens`` source tokens: large enough for good length-sorted batches,
+    small enough that a run's results (and commits) arrive steadily."""
+    chunk: list[list[str]] = []
+    size = 0
+    for source in sources:
+        if chunk and size + len(source) > max_tokens:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(source)
+        size += len(source)
+    if chunk:
+        yield chunk
 
 
 def _per_token(score: float, length: int) -> float:

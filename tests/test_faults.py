@@ -1,0 +1,158 @@
+"""Nothing lost: a batch killed with SIGKILL again and again, writers side by side, backup round trip."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from sqlalchemy import func, select, text
+
+from workflow.store import Article, Brief, Review, Sentence, Store, Translation
+
+KILLS = 5
+
+
+def _run_command(corpus):
+    return [sys.executable, "-m", "workflow", "run", str(corpus), "--to", "km,zh"]
+
+
+def test_sigkill_at_random_points_loses_and_redoes_nothing(demo_models, home, corpus_copy):
+    rng = random.Random(20261127)
+    env = {**os.environ, "BRIEFDESK_HOME": str(home)}
+    store = Store()
+    survivors: dict[int, tuple] = {}
+    kills = 0
+    while kills < KILLS:
+        process = subprocess.Popen(_run_command(corpus_copy), env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(5.0, 14.0))
+        if process.poll() is not None:
+            break  # finished before we struck: the remaining work was small
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        kills += 1
+        with store.read() as session:
+            # Whatever a killed run committed must survive every later run unchanged.
+            for row in session.scalars(select(Translation)):
+                survivors.setdefault(row.id, (row.sentence_id, row.lang, row.text, row.created_at))
+    assert kills >= 5, f"only {kills} kills landed; the run got faster than the kill schedule"
+    final = subprocess.run(_run_command(corpus_copy), env=env, capture_output=True, text=True)
+    assert final.returncode == 0, final.stderr
+
+    with store.read() as session:
+        articles = session.scalar(select(func.count(Article.id)))
+        sentences = session.scalar(select(func.count(Sentence.id)))
+        assert articles == 42
+        for lang in ("km", "zh"):
+            # Exactly one translation per sentence and language, none missing, none duplicated.
+            per_sentence = session.execute(select(Translation.sentence_id, func.count()).where(
+                Translation.lang == lang).group_by(Translation.sentence_id)).all()
+            assert len(per_sentence) == sentences and {n for _, n in per_sentence} == {1}
+            assert session.scalar(select(func.count(Brief.id)).where(Brief.lang == lang)) == articles
+            assert session.scalar(select(func.count()).select_from(Review).where(Review.lang == lang)) == articles
+        assert session.scalar(select(func.count(Brief.id)).where(Brief.lang == "en")) == articles
+        assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        # Finished work was not redone: every row a killed run committed is still the same row.
+        for row_id, values in survivors.items():
+            row = session.get(Translation, row_id)
+            assert row is not None and (row.sentence_id, row.lang, row.text, row.created_at) == values
+        assert len(survivors) > 0
+    rerun = subprocess.run(_run_command(corpus_copy), env=env, capture_output=True, text=True)
+    assert "Nothing to translate" in rerun.stdout
+
+
+def test_batch_and_editors_write_side_by_side(reviewed_store, home, corpus_copy):
+    """A batch run in another process while editor threads save and approve through the real app."""
+    import re
+
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": reviewed_store.url})
+    env = {**os.environ, "BRIEFDESK_HOME": str(home)}
+    batch = subprocess.Popen(_run_command(corpus_copy), env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    failures: list[str] = []
+    writes = [0]
+    lock = threading.Lock()
+
+    def editor(name: str, lang: str) -> None:
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        client.post("/login", data={"username": name, "password": f"{name}-password", "csrf_token": token})
+        round_number = 0
+        deadline = time.monotonic() + 240
+        # Keep saving for as long as the batch writes (and a little before it starts).
+        while (batch.poll() is None or round_number < 12) and time.monotonic() < deadline:
+            round_number += 1
+            html = client.get("/articles/voa-khm-2018-party-khmer-rouge").get_data(as_text=True)
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+            fields = re.findall(rf'name="lang" value="{lang}">\s*<input type="hidden" name="item" value="(s\d+)">\s*'
+                                r'<input type="hidden" name="sentence_id" value="(\d+)">\s*'
+                                r'<input type="hidden" name="base_revision" value="(\d+)">', html)
+            item, sentence_id, base = fields[round_number % len(fields)]
+            for response in (
+                client.post("/articles/voa-khm-2018-party-khmer-rouge/edit", data={
+                    "csrf_token": token, "lang": lang, "item": item, "sentence_id": sentence_id,
+                    "base_revision": base, "text": f"{name} {round_number}"}),
+                client.post("/articles/voa-khm-2018-party-khmer-rouge/decide", data={
+                    "csrf_token": token, "lang": lang, "decision": "approved"}),
+            ):
+                with lock:
+                    if response.status_code >= 500 or b"locked" in response.data:
+                        failures.append(f"{name}: {response.status_code}")
+                    else:
+                        writes[0] += 1
+
+    threads = [threading.Thread(target=editor, args=args) for args in (("eddie", "km"), ("erin", "zh"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    _, errors = batch.communicate(timeout=300)
+    assert batch.returncode == 0, errors
+    assert "locked" not in errors
+    assert failures == []
+    print(f"\nconcurrent writes while the batch ran: {writes[0]}, failures: {len(failures)}")
+    assert writes[0] >= 100, writes  # saves and approvals made while the batch was writing
+    with reviewed_store.read() as session:
+        assert session.scalar(select(func.count(Article.id))) == 42
+
+
+def test_backup_and_restore_round_trip(reviewed_store, tmp_path):
+    from workflow.store import backup, restore
+
+    copy = backup(reviewed_store, tmp_path / "backup.db")
+    with reviewed_store.session() as session:
+        session.execute(text("DELETE FROM articles"))
+    with reviewed_store.read() as session:
+        assert session.scalar(select(func.count(Article.id))) == 0
+    restore(copy, reviewed_store.url)
+    with reviewed_store.read() as session:
+        assert session.scalar(select(func.count(Article.id))) == 3
+        assert session.scalar(select(func.count(Translation.id))) > 0
+    import pytest
+
+    with pytest.raises(FileExistsError):
+        backup(reviewed_store, copy)
+    not_ours = tmp_path / "other.db"
+    import sqlite3
+
+    with sqlite3.connect(not_ours) as other:
+        other.execute("CREATE TABLE t (x)")
+    with pytest.raises(ValueError, match="not a Briefdesk database"):
+        restore(not_ours, reviewed_store.url)
+
+
+def test_db_backup_command(reviewed_store, tmp_path):
+    from click.testing import CliRunner
+
+    from workflow.cli import main
+
+    result = CliRunner().invoke(main, ["db", "backup", str(tmp_path / "b.db")])
+    assert result.exit_code == 0 and "backed up" in result.output
+    result = CliRunner().invoke(main, ["db", "restore", str(tmp_path / "b.db"), "--yes"])
+    assert result.exit_code == 0 and "restored" in result.output
