@@ -248,6 +248,50 @@ def export(fmt, status, lang, output) -> None:
         output.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
 
 
+# --- benchmarks --------------------------------------------------------------------------------------------
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks that print numbers (speed, memory, latency)."""
+
+
+@bench.command("translate")
+@click.option("--articles", type=click.IntRange(min=1), default=41, show_default=True,
+              help="VOA stories of corpus/ to translate (repeated beyond 41).")
+@click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True)
+@click.option("--compute-type", default="int8", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def bench_translate(articles, beam_size, compute_type, as_json) -> None:
+    """argostranslate vs Briefdesk vs raw CTranslate2 on one real-size benchmark model (built once)."""
+    from workflow import bench as benchmarks
+
+    result = benchmarks.translate(articles, beam_size, compute_type)
+    _print_result(result, as_json, "Translation throughput")
+
+
+@bench.command("summarize")
+@click.option("--json", "as_json", is_flag=True)
+def bench_summarize(as_json) -> None:
+    """Articles per second and peak RSS of the default brief method; time for a 500-sentence article."""
+    from workflow import bench as benchmarks
+
+    _print_result(benchmarks.summarize(), as_json, "Summaries")
+
+
+def _print_result(result: dict, as_json: bool, title: str) -> None:
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_header=False)
+    for key, value in result.items():
+        table.add_row(key, str(value))
+    Console().print(table)
+
+
 # --- database ----------------------------------------------------------------------------------------------
 
 

@@ -50,6 +50,8 @@ class RunReport:
     models: dict[str, Model] = field(default_factory=dict)
     decoded: dict[str, int] = field(default_factory=dict)
     """Sentences sent to the model per language (after de-duplication)."""
+    tokens: dict[str, int] = field(default_factory=dict)
+    """Target tokens the model produced per language."""
 
     @property
     def translated_nothing(self) -> bool:
@@ -185,6 +187,7 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
                 texts.setdefault(text, len(texts))
         last_needed.append(max((texts[t] for _, t in missing if t in texts), default=-1))
     report.decoded[lang] = len(texts)
+    report.tokens[lang] = 0
     if not pending:
         return
     translator = Translator(model, options.decoding) if texts else None
@@ -207,6 +210,7 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
     if translator is not None:
         for index, result in enumerate(translator.translate(texts)):
             outputs.append(result)
+            report.tokens[lang] += result.tokens
             progress(f"translate:{lang}", index + 1, len(texts))
             flush(index)
     flush(len(texts))
