@@ -59,3 +59,31 @@ def test_bad_input_is_named(tmp_path):
     path.write_text('{"text": "x"}\n')
     with pytest.raises(evaluate.EvalError, match="bad.jsonl:1: missing string field"):
         evaluate.read_jsonl(path, ["text", "summary"])
+
+
+TRANSLATIONS = SHARED / "eval" / "translations-dev.jsonl"
+
+
+def test_references_against_themselves_score_100():
+    items = evaluate.read_jsonl(TRANSLATIONS, ["en", "km", "zh"])
+    for lang in ("km", "zh"):
+        score = evaluate.score_translations([i[lang] for i in items], [i[lang] for i in items], lang)
+        assert score.sentences == 177 and score.chrf == 100 and score.bleu == 100
+
+
+def test_demo_model_scores_low_and_cli_writes_hypotheses(demo_models, tmp_path):
+    from click.testing import CliRunner
+
+    from workflow.cli import main
+
+    subset = tmp_path / "dev.jsonl"
+    subset.write_text("\n".join(TRANSLATIONS.read_text().splitlines()[:12]))
+    output = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["eval", "translations", "--input-jsonl", str(subset), "--to", "zh",
+                                       "--output-jsonl", str(output), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["lang"] == "zh" and data["sentences"] == 12 and data["chrf"] < 20  # a demo model knows nothing
+    rescored = CliRunner().invoke(main, ["eval", "translations", "--input-jsonl", str(subset), "--to", "zh",
+                                         "--hypotheses", str(output), "--json"])
+    assert json.loads(rescored.output) == data

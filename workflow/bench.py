@@ -63,12 +63,12 @@ def prepare(count: int) -> tuple[Path, Path]:
     return bench_home, source
 
 
-def translate(count: int, beam_size: int = 4, compute_type: str = "int8") -> dict:
+def translate(count: int, beam_size: int = 4, compute_type: str = "int8", peer: bool = True) -> dict:
     bench_home, source = prepare(count)
     env = {**os.environ, "BRIEFDESK_HOME": str(bench_home), "ARGOS_BEAM_SIZE": str(beam_size),
            "ARGOS_COMPUTE_TYPE": compute_type, "ARGOS_INTER_THREADS": "1", "ARGOS_INTRA_THREADS": str(THREADS)}
     sides = {}
-    for side in ("ceiling", "briefdesk", "peer"):
+    for side in ("ceiling", "briefdesk", "peer") if peer else ("ceiling", "briefdesk"):
         code = (f"from workflow.bench import _side; _side({side!r}, {str(source)!r}, {beam_size}, "
                 f"{compute_type!r})")
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
@@ -76,7 +76,8 @@ def translate(count: int, beam_size: int = 4, compute_type: str = "int8") -> dic
             raise RuntimeError(f"{side} failed: {done.stderr[-2000:]}")
         sides[side] = json.loads(done.stdout.strip().splitlines()[-1])
     model_dir = next((bench_home / "argos" / "packages").iterdir())
-    briefdesk, peer, ceiling = sides["briefdesk"], sides["peer"], sides["ceiling"]
+    briefdesk, ceiling = sides["briefdesk"], sides["ceiling"]
+    peer = sides.get("peer", {"seconds": float("nan"), "target_tokens": None, "peak_rss_mb": None})
     return {
         "articles": count, "sentences": briefdesk["sentences"], "target_tokens": briefdesk["target_tokens"],
         "peer_target_tokens": peer["target_tokens"], "ceiling_target_tokens": ceiling["target_tokens"],
@@ -172,8 +173,9 @@ def _peer(documents) -> tuple[dict, float]:
             return results
 
     package_translation.translator = Counting(ctranslate2.Translator(
-        str(package_translation.pkg.package_path / "model"), device=settings.device, inter_threads=settings.inter_threads,
-        intra_threads=settings.intra_threads, compute_type=settings.compute_type))
+        str(package_translation.pkg.package_path / "model"), device=settings.device,
+        inter_threads=settings.inter_threads, intra_threads=settings.intra_threads,
+        compute_type=settings.compute_type))
     start = time.perf_counter()
     for document in documents:
         translation.translate(document.text)
@@ -201,3 +203,139 @@ def summarize(long_sentences: int = 500) -> dict:
             "articles_per_second": round(len(documents) / corpus_seconds, 1),
             "long_article_sentences": long_sentences, "long_article_seconds": round(long_seconds, 3),
             "peak_rss_mb": round(_peak_rss_mb()), "algorithm": summarize.DEFAULT_ALGORITHM}
+
+
+def serve(articles: int = 10_000, requests: int = 400, clients: int = 8) -> dict:
+    """Fill a private store with ``articles``, serve it on loopback, and time queue and article pages
+    under ``clients`` concurrent clients making ``requests`` requests in all (bounded, then it stops)."""
+    import http.cookiejar
+    import random
+    import re
+    import socket
+    import statistics
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    serve_home = home.home() / "bench" / f"serve-{articles}"
+    env = {**os.environ, "BRIEFDESK_HOME": str(serve_home)}
+    fill_seconds = _fill(serve_home, articles)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "workflow", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base + "/login")
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(base + "/login").read().decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        opener.open(base + "/login", urllib.parse.urlencode(
+            {"username": "bench", "password": "bench-password", "csrf_token": token}).encode()).read()
+        rng = random.Random(10_000)
+        paths = []
+        for _ in range(requests):
+            kind = rng.choice(["queue", "queue", "filter", "search", "article", "article"])
+            paths.append((kind, {
+                "queue": f"/?page={rng.randint(1, articles // 50)}",
+                "filter": rng.choice(["/?status=new&lang=km", "/?status=approved", "/?lang=zh&page=3"]),
+                "search": f"/?q={rng.choice(['Hun+Sen', 'election', 'garment', 'Phnom'])}",
+                "article": f"/articles/bench-{rng.randrange(articles):05d}",
+            }[kind]))
+        timings: dict[str, list[float]] = {}
+        lock = threading.Lock()
+        failures = [0]
+
+        def client(share: list) -> None:
+            for kind, path in share:
+                start = time.perf_counter()
+                try:
+                    with opener.open(base + path) as response:
+                        response.read()
+                        ok = response.status == 200
+                except OSError:
+                    ok = False
+                elapsed = (time.perf_counter() - start) * 1000
+                with lock:
+                    timings.setdefault(kind, []).append(elapsed)
+                    failures[0] += not ok
+
+        threads = [threading.Thread(target=client, args=(paths[i::clients],)) for i in range(clients)]
+        wall = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - wall
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    def percentile(values: list[float], q: float) -> float:
+        return round(statistics.quantiles(values, n=100)[q - 1], 1) if len(values) > 1 else round(values[0], 1)
+
+    every = [t for values in timings.values() for t in values]
+    return {"articles": articles, "requests": requests, "clients": clients, "failures": failures[0],
+            "fill_seconds": round(fill_seconds, 1), "requests_per_second": round(requests / wall, 1),
+            "p50_ms": percentile(every, 50), "p95_ms": percentile(every, 95),
+            **{f"{kind}_p95_ms": percentile(values, 95) for kind, values in sorted(timings.items())}}
+
+
+def _wait_for(url: str, seconds: float = 30) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+def _fill(serve_home: Path, count: int) -> float:
+    """Insert ``count`` articles (VOA text, 12 sentences each, km and zh translations, reviews) in bulk."""
+    from sqlalchemy import func, insert, select
+
+    from workflow import accounts
+    from workflow.segment import split_sentences
+    from workflow.store import Article, Brief, Review, Sentence, Store, Translation
+
+    store = Store(f"sqlite:///{serve_home / 'briefdesk.db'}")
+    with store.read() as session:
+        if session.scalar(select(func.count(Article.id))) == count:
+            return 0.0
+    start = time.perf_counter()
+    stories = _articles(41)
+    statuses = ["new", "new", "in_review", "approved", "rejected"]
+    with store.session() as session:
+        for offset in range(0, count, 500):
+            ids = range(offset, min(count, offset + 500))
+            session.execute(insert(Article), [
+                {"id": i + 1, "external_id": f"bench-{i:05d}", "title": f"{stories[i % 41]['title']} #{i}",
+                 "source": "bench", "text": stories[i % 41]["text"], "content_hash": f"{i:064d}", "summary_key": ""}
+                for i in ids])
+            sentences, translations, reviews, briefs = [], [], [], []
+            for i in ids:
+                for position, sentence in enumerate(split_sentences(stories[i % 41]["text"])[:12]):
+                    sentence_id = i * 12 + position + 1
+                    sentences.append({"id": sentence_id, "article_id": i + 1, "position": position,
+                                      "paragraph": sentence.paragraph, "text": sentence.text, "in_brief": position < 3})
+                    for lang in ("km", "zh"):
+                        translations.append({"sentence_id": sentence_id, "lang": lang, "model": "bench",
+                                             "text": f"[{lang}] {sentence.text}", "score": -0.5, "origin": "model"})
+                for lang in ("km", "zh"):
+                    reviews.append({"article_id": i + 1, "lang": lang, "status": statuses[(i + len(lang)) % 5],
+                                    "model": "bench", "demo": True, "fingerprint": "bench"})
+                    briefs.append({"article_id": i + 1, "lang": lang, "text": f"[{lang}] brief"})
+            for table, rows in ((Sentence, sentences), (Translation, translations), (Review, reviews),
+                                (Brief, briefs)):
+                session.execute(insert(table), rows)
+    try:
+        accounts.add_user(store, "bench", "bench-password", "editor")
+    except accounts.AccountError:
+        pass
+    return time.perf_counter() - start

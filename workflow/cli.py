@@ -261,12 +261,13 @@ def bench() -> None:
               help="VOA stories of corpus/ to translate (repeated beyond 41).")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True)
 @click.option("--compute-type", default="int8", show_default=True)
+@click.option("--skip-peer", is_flag=True, help="Skip argostranslate (slow) for a quick pipeline-vs-ceiling check.")
 @click.option("--json", "as_json", is_flag=True)
-def bench_translate(articles, beam_size, compute_type, as_json) -> None:
+def bench_translate(articles, beam_size, compute_type, skip_peer, as_json) -> None:
     """argostranslate vs Briefdesk vs raw CTranslate2 on one real-size benchmark model (built once)."""
     from workflow import bench as benchmarks
 
-    result = benchmarks.translate(articles, beam_size, compute_type)
+    result = benchmarks.translate(articles, beam_size, compute_type, peer=not skip_peer)
     _print_result(result, as_json, "Translation throughput")
 
 
@@ -277,6 +278,18 @@ def bench_summarize(as_json) -> None:
     from workflow import bench as benchmarks
 
     _print_result(benchmarks.summarize(), as_json, "Summaries")
+
+
+@bench.command("serve")
+@click.option("--articles", type=click.IntRange(min=100), default=10_000, show_default=True)
+@click.option("--requests", "request_count", type=click.IntRange(min=10), default=400, show_default=True)
+@click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def bench_serve(articles, request_count, clients, as_json) -> None:
+    """Queue and article page latency (p50, p95) with a full store, on loopback, bounded load."""
+    from workflow import bench as benchmarks
+
+    _print_result(benchmarks.serve(articles, request_count, clients), as_json, "Review app under load")
 
 
 def _print_result(result: dict, as_json: bool, title: str) -> None:
@@ -365,6 +378,45 @@ def eval_summaries(input_jsonl, sentences, as_json) -> None:
     Console().print(table)
 
 
+@eval_group.command("translations")
+@click.option("--input-jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help='Lines with "id", "en" and the reference in a field named after the language.')
+@click.option("--to", "lang", type=click.Choice(["km", "zh", "zt"]), required=True)
+@click.option("--output-jsonl", type=click.Path(dir_okay=False, path_type=Path),
+              help='Also write {"id", "translation"} lines.')
+@click.option("--hypotheses", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='Score this JSONL of {"id", "translation"} instead of translating.')
+@click.option("--json", "as_json", is_flag=True, help='One JSON object: lang, sentences, chrf, bleu.')
+def eval_translations(input_jsonl, lang, output_jsonl, hypotheses, as_json) -> None:
+    """chrF++ and BLEU of the installed model (or of given hypotheses) against references."""
+    from workflow import evaluate
+    from workflow.models import ModelError
+
+    try:
+        items = evaluate.read_jsonl(input_jsonl, ["en", lang])
+        if hypotheses:
+            given = {str(h["id"]): h["translation"] for h in evaluate.read_jsonl(hypotheses, ["translation"])}
+            missing = [str(i.get("id")) for i in items if str(i.get("id")) not in given]
+            if missing:
+                raise evaluate.EvalError(f"{hypotheses}: no translation for id(s) {', '.join(missing[:5])}")
+            outputs = [given[str(i.get("id"))] for i in items]
+        else:
+            outputs = evaluate.translate_items(items, lang)
+        score = evaluate.score_translations(outputs, [i[lang] for i in items], lang)
+    except (evaluate.EvalError, ModelError) as error:
+        raise click.ClickException(str(error)) from error
+    if output_jsonl:
+        with output_jsonl.open("w", encoding="utf-8") as out:
+            for item, output in zip(items, outputs):
+                out.write(json.dumps({"id": item.get("id"), "translation": output}, ensure_ascii=False) + "\n")
+    result = {"lang": score.lang, "sentences": score.sentences, "chrf": score.chrf, "bleu": score.bleu}
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        click.echo(f"{lang}: {score.sentences} sentences  chrF++ {score.chrf:.2f}  BLEU {score.bleu:.2f} "
+                   f"(tokenize={score.bleu_tokenize})")
+
+
 # --- models --------------------------------------------------------------------------------------------------
 
 
@@ -393,16 +445,68 @@ def models_list() -> None:
 
 @models.command("install")
 @click.argument("lang")
-def models_install(lang) -> None:
-    """Install LANG's model from the Argos index (online), or 'demo' for the bundled demo models."""
+@click.option("--recipe", help="km: nllb-600m | madlad-3b; zh: argos (default) | opus-mt | nllb-600m.")
+def models_install(lang, recipe) -> None:
+    """Install LANG's model (online), or 'demo' for the bundled demo models.
+
+    zh comes from the Argos index by default; Argos has no Khmer model, so km is built from a Hugging Face
+    checkpoint (--recipe nllb-600m, the default, or madlad-3b): downloaded, converted, installed.
+    """
     from workflow.models import ModelError, install_demo, install_from_index
 
+    if lang == "km" and recipe is None:
+        recipe = "nllb-600m"
     try:
-        installed_models = install_demo() if lang == "demo" else [install_from_index(lang)]
+        if lang == "demo":
+            installed_models = install_demo()
+        elif recipe in (None, "argos"):
+            installed_models = [install_from_index(lang)]
+        else:
+            installed_models = [_install_recipe(lang, recipe)]
     except ModelError as error:
         raise click.ClickException(str(error)) from error
     for model in installed_models:
         click.echo(f"installed {model.label} ({model.size_bytes / 1e6:.1f} MB, licence {model.license})")
+
+
+def _install_recipe(lang: str, recipe: str):
+    import tempfile
+
+    from workflow import convert
+    from workflow.models import ModelError, add
+
+    known = convert.RECIPES.get(lang, {})
+    if recipe not in known:
+        raise ModelError(f"no recipe {recipe!r} for {lang}; choose one of {', '.join(known) or 'none'}")
+    chosen = known[recipe]
+    click.echo(f"{chosen.hub_id}: licence {chosen.license}; {chosen.size}. {chosen.note}")
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            archive = convert.convert(chosen.hub_id, "en", lang, Path(tmp) / "model.argosmodel",
+                                      license=chosen.license)
+        except convert.ConvertError as error:
+            raise ModelError(str(error)) from error
+        return add(archive)
+
+
+@models.command("convert")
+@click.argument("source")
+@click.option("--from", "from_code", default="en", show_default=True)
+@click.option("--to", "to_code", required=True, type=click.Choice(["km", "zh", "zt"]))
+@click.option("--quantization", default="int8", show_default=True, help="int8, int8_float32, float16, float32…")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def models_convert(source, from_code, to_code, quantization, output) -> None:
+    """Convert a Hugging Face checkpoint (folder, or hub id when online) into an .argosmodel.
+
+    Marian/OPUS-MT (multi-target >>xxx<< tokens handled), NLLB-200, M2M-100 and MADLAD-400 (T5).
+    """
+    from workflow import convert
+
+    try:
+        path = convert.convert(source, from_code, to_code, output, quantization=quantization)
+    except convert.ConvertError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB); install it with `briefdesk models add {path}`")
 
 
 @models.command("add")

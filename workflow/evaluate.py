@@ -78,3 +78,41 @@ def summaries(items: Iterable[dict], *, sentences: int = 3, methods: Sequence[st
                 totals[key] += scores[key].fmeasure
         rows.append(Row(method, *(round(100 * totals[k] / len(items), 2) for k in ROUGE_TYPES)))
     return rows
+
+
+# --- translations --------------------------------------------------------------------------------------------
+
+BLEU_TOKENIZE = {"zh": "zh", "zt": "zh", "km": "char"}
+"""Chinese: sacrebleu's Chinese tokenizer; Khmer (no spaces between words, and flores200's SentencePiece model
+cannot be downloaded offline): characters."""
+
+
+@dataclass(frozen=True)
+class TranslationScore:
+    lang: str
+    sentences: int
+    chrf: float
+    bleu: float
+    bleu_tokenize: str
+
+
+def score_translations(hypotheses: list[str], references: list[str], lang: str) -> TranslationScore:
+    """chrF++ and BLEU of hypotheses against references (one each, aligned)."""
+    try:
+        from sacrebleu.metrics import BLEU, CHRF
+    except ImportError as error:
+        raise EvalError("scoring needs sacrebleu: pip install 'briefdesk[eval]'") from error
+    if len(hypotheses) != len(references):
+        raise EvalError(f"{len(hypotheses)} hypotheses for {len(references)} references")
+    tokenize = BLEU_TOKENIZE.get(lang, "13a")
+    chrf = CHRF(word_order=2).corpus_score(hypotheses, [references]).score
+    bleu = BLEU(tokenize=tokenize).corpus_score(hypotheses, [references]).score
+    return TranslationScore(lang, len(hypotheses), round(chrf, 2), round(bleu, 2), tokenize)
+
+
+def translate_items(items: list[dict], lang: str) -> list[str]:
+    """Translate each item's ``en`` field with the installed model (one batch)."""
+    from workflow.models import find
+    from workflow.translate import Translator
+
+    return [t.text for t in Translator(find(lang)).translate(item["en"] for item in items)]

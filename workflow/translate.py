@@ -54,6 +54,10 @@ class Translator:
         self.model = model
         self.settings = settings
         self._sp = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
+        # Marian models with separate vocabularies ship the target side's SentencePiece model too.
+        target_spm = model.path / "target.spm"
+        self._target_sp = (sentencepiece.SentencePieceProcessor(model_file=str(target_spm)) if target_spm.exists()
+                           else self._sp)
         self._ct2 = ctranslate2.Translator(
             str(model.path / "model"), device="cpu", compute_type=settings.compute_type,
             inter_threads=settings.inter_threads, intra_threads=settings.intra_threads,
@@ -63,21 +67,32 @@ class Translator:
         return self.model.source_prefix + self._sp.encode(sentence, out_type=str) + self.model.source_suffix
 
     def translate(self, sentences: Iterable[str]) -> Iterator[Translation]:
-        """Translations in input order, produced chunk by chunk (each chunk one length-sorted decode)."""
+        """Translations in input order, produced chunk by chunk (each chunk one length-sorted decode).
+
+        Every chunk is queued at once (asynchronously), so the translation workers never wait between chunks,
+        while results still come back in order, chunk after chunk, for steady commits."""
         prefix = self.model.target_prefix
-        for chunk in _chunks([self.encode(s) for s in sentences], self.settings.chunk_tokens):
-            results = self._ct2.translate_batch(
+        queued = [
+            self._ct2.translate_batch(
                 chunk, target_prefix=[prefix] * len(chunk) if prefix else None,
                 max_batch_size=self.settings.max_batch_tokens, batch_type="tokens",
                 beam_size=self.settings.beam_size, length_penalty=LENGTH_PENALTY, replace_unknowns=True,
-                max_decoding_length=MAX_DECODING_LENGTH, return_scores=True,
+                max_decoding_length=MAX_DECODING_LENGTH, return_scores=True, asynchronous=True,
             )
-            for result in results:
-                pieces = result.hypotheses[0][len(prefix):]
+            for chunk in _chunks([self.encode(s) for s in sentences], self.settings.chunk_tokens)
+        ]
+        for chunk in queued:
+            for pending in chunk:
+                result = pending.result()
+                pieces = [p for p in result.hypotheses[0][len(prefix):] if not _LANGUAGE_TOKEN.match(p)]
                 # Decode with SentencePiece itself: argos's decode() also turns "_" into spaces.
-                text = self._sp.decode_pieces(pieces).strip()
+                text = self._target_sp.decode_pieces(pieces).strip()
                 length = len(result.hypotheses[0]) + 1  # scored tokens include </s>
                 yield Translation(text=text, score=_per_token(result.scores[0], length), tokens=len(pieces))
+
+
+# Language tokens of multilingual models (>>khm<<, __km__, khm_Khmr, <2km>) are never text.
+_LANGUAGE_TOKEN = re.compile(r"^(>>\w+<<|__[a-z]{2,3}__|[a-z]{3}_[A-Z][a-z]{3}|<2[\w-]+>|</s>)$")
 
 
 def _chunks(sources: list[list[str]], max_tokens: int) -> Iterator[list[list[str]]]:

@@ -1,0 +1,67 @@
+"""Correctness behind the benchmarks (no timings): the pipeline decodes exactly what a raw batch decodes, and
+the benchmark model stops where a real model would."""
+
+import json
+
+import numpy as np
+
+from tests.conftest import CORPUS
+from workflow import pipeline
+from workflow.store import Sentence, Translation
+
+
+def test_pipeline_output_equals_one_raw_translate_batch(demo_models, store):
+    import ctranslate2
+    import sentencepiece
+    from sqlalchemy import select
+
+    from workflow.translate import LENGTH_PENALTY, Settings
+
+    settings = Settings(inter_threads=2, intra_threads=1)
+    report = pipeline.run([CORPUS / "hor-namhong-china-visit.en.txt"], store,
+                          pipeline.Options(targets=["zh"], decoding=settings))
+    assert not report.errors
+    with store.read() as session:
+        rows = session.execute(select(Sentence.text, Translation.text).join(
+            Translation, Translation.sentence_id == Sentence.id).order_by(Sentence.position)).all()
+    model = demo_models["zh"]
+    processor = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
+    raw = ctranslate2.Translator(str(model.path / "model")).translate_batch(
+        [processor.encode(english, out_type=str) for english, _ in rows], beam_size=4,
+        length_penalty=LENGTH_PENALTY, replace_unknowns=True)
+    assert [processor.decode_pieces(r.hypotheses[0]) for r in raw] == [text for _, text in rows]
+    assert report.tokens["zh"] == sum(len(r.hypotheses[0]) for r in raw)
+
+
+def test_benchmark_model_has_real_size_and_tracks_source_length(tmp_path):
+    import zipfile
+
+    import ctranslate2
+    import sentencepiece
+
+    from workflow import benchmodel
+    from workflow.segment import split_sentences
+
+    stories = [json.loads(line)["text"] for line in (CORPUS / "voa-cambodia-2018.en.jsonl").read_text().splitlines()]
+    archive = benchmodel.build(stories, tmp_path)
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(tmp_path)
+    root = tmp_path / benchmodel.NAME
+    config = json.loads((root / "model" / "config.json").read_text())
+    assert config["eos_token"] == "</s>"
+    processor = sentencepiece.SentencePieceProcessor(model_file=str(root / "sentencepiece.model"))
+    assert processor.get_piece_size() == 32_000
+    assert 60e6 < (root / "model" / "model.bin").stat().st_size < 120e6  # int8 Transformer base
+    sources = [processor.encode(s.text, out_type=str) for text in stories[10:14] for s in split_sentences(text)][:40]
+    results = ctranslate2.Translator(str(root / "model")).translate_batch(sources, beam_size=4, length_penalty=0.2)
+    source_lengths = np.array([len(s) for s in sources])
+    target_lengths = np.array([len(r.hypotheses[0]) for r in results])
+    assert np.corrcoef(source_lengths, target_lengths)[0, 1] > 0.95
+    assert target_lengths.max() < 256  # it stops by itself
+
+
+def test_bench_summarize_reports_its_numbers():
+    from workflow import bench
+
+    result = bench.summarize(long_sentences=100)
+    assert result["articles"] == 42 and result["articles_per_second"] > 0 and result["long_article_seconds"] > 0

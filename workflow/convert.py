@@ -1,0 +1,185 @@
+"""Build Argos packages from Hugging Face translation checkpoints (Marian/OPUS-MT, NLLB-200, M2M-100, MADLAD-400).
+
+Argos's index has no Khmer model; NLLB-200 and MADLAD-400 translate English into Khmer well. The checkpoint is
+converted with CTranslate2's ``TransformersConverter``; its SentencePiece model and the tokens the model needs
+around each sentence (source language token, ``</s>``, target language prefix) are recorded under the
+``briefdesk`` key of ``metadata.json`` — vanilla argostranslate ignores them, Briefdesk's translator adds them.
+
+Needs the ``convert`` extra (``pip install 'briefdesk[convert]'``: transformers, with torch).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# Language tokens per architecture, for Briefdesk's language codes.
+LANGUAGE_TOKENS = {
+    "nllb": {"en": "eng_Latn", "km": "khm_Khmr", "zh": "zho_Hans", "zt": "zho_Hant"},
+    "m2m100": {"en": "__en__", "km": "__km__", "zh": "__zh__"},
+    "madlad": {"km": "<2km>", "zh": "<2zh>", "zt": "<2zh_Hant>"},
+    "marian": {"km": ">>khm<<", "zh": ">>cmn_Hans<<", "zt": ">>cmn_Hant<<"},
+}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A known checkpoint: where it lives, and what a newsroom must know before using it."""
+
+    hub_id: str
+    license: str
+    size: str
+    note: str
+
+
+RECIPES = {
+    "km": {
+        "nllb-600m": Recipe("facebook/nllb-200-distilled-600M", "CC-BY-NC-4.0", "600M parameters, 2.5 GB download, "
+                            "about 620 MB as int8", "NLLB-200 is licensed for NON-COMMERCIAL use only."),
+        "madlad-3b": Recipe("google/madlad400-3b-mt", "Apache-2.0", "3B parameters, 11.8 GB download, about 3 GB "
+                            "as int8", "MADLAD-400 is Apache-2.0 but large: slow on a laptop CPU."),
+    },
+    "zh": {
+        "opus-mt": Recipe("Helsinki-NLP/opus-mt-en-zh", "CC-BY-4.0", "77M parameters, 300 MB download, about "
+                          "80 MB as int8", "OPUS-MT en-zh (Marian)."),
+        "nllb-600m": Recipe("facebook/nllb-200-distilled-600M", "CC-BY-NC-4.0", "600M parameters, 2.5 GB "
+                            "download, about 620 MB as int8", "NLLB-200 is licensed for NON-COMMERCIAL use only."),
+    },
+}
+
+
+class ConvertError(Exception):
+    pass
+
+
+def architecture(folder: Path) -> str:
+    """``marian``, ``nllb``, ``m2m100`` or ``madlad`` (T5), from the checkpoint's own config."""
+    config_path = folder / "config.json"
+    if not config_path.exists():
+        raise ConvertError(f"{folder}: no config.json, not a Hugging Face checkpoint folder")
+    model_type = json.loads(config_path.read_text()).get("model_type")
+    tokenizer_config = folder / "tokenizer_config.json"
+    tokenizer_class = json.loads(tokenizer_config.read_text()).get("tokenizer_class", "") \
+        if tokenizer_config.exists() else ""
+    if model_type == "marian":
+        return "marian"
+    if model_type == "m2m_100":
+        return "nllb" if tokenizer_class.startswith("Nllb") else "m2m100"
+    if model_type == "t5":
+        return "madlad"
+    raise ConvertError(f"{folder}: unsupported architecture {model_type!r}; Briefdesk converts Marian/OPUS-MT, "
+                       "NLLB-200, M2M-100 and T5 (MADLAD-400) checkpoints")
+
+
+def resolve(source: str) -> Path:
+    """A local checkpoint folder, or a hub id downloaded (online only) into the Hugging Face cache."""
+    path = Path(source)
+    if path.is_dir():
+        return path
+    if path.exists() or source.startswith((".", "/")):
+        raise ConvertError(f"{source}: not a checkpoint folder")
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(source, allow_patterns=["*.json", "*.model", "*.spm", "*.safetensors",
+                                                              "*.bin", "*.txt", "README.md"]))
+    except Exception as error:  # noqa: BLE001 - offline errors come in many types
+        raise ConvertError(
+            f"cannot download {source!r} ({type(error).__name__}). Offline, download the checkpoint folder on a "
+            "connected machine (huggingface-cli download ID --local-dir DIR), convert it there or here with "
+            "`briefdesk models convert DIR --from en --to LANG -o FILE.argosmodel`, then `briefdesk models add "
+            "FILE.argosmodel`.") from error
+
+
+def convert(source: str, from_code: str, to_code: str, output: Path, *, quantization: str = "int8",
+            license: str | None = None) -> Path:
+    """Convert a checkpoint into an ``.argosmodel`` at ``output``; returns it."""
+    from ctranslate2.converters import TransformersConverter
+
+    folder = resolve(source)
+    kind = architecture(folder)
+    output = Path(output)
+    with tempfile.TemporaryDirectory() as tmp:
+        name = f"translate-{from_code}_{to_code}-{re.sub(r'[^A-Za-z0-9]+', '-', folder.name).strip('-')[:40]}"
+        root = Path(tmp) / name
+        root.mkdir()
+        try:
+            TransformersConverter(str(folder)).convert(str(root / "model"), quantization=quantization, force=True)
+        except Exception as error:  # noqa: BLE001 - converter errors are many and specific
+            raise ConvertError(f"{folder}: CTranslate2 could not convert it: {error}") from error
+        source_spm, target_spm = _sentencepiece_files(folder, kind)
+        shutil.copy(source_spm, root / "sentencepiece.model")
+        if target_spm and _sha(target_spm) != _sha(source_spm):
+            shutil.copy(target_spm, root / "target.spm")
+        vocabulary = _vocabulary(root / "model")
+        extra = _tokens(kind, from_code, to_code, vocabulary)
+        metadata = {
+            "package_version": "1.0", "argos_version": "1.9", "from_code": from_code, "to_code": to_code,
+            "from_name": from_code, "to_name": to_code, "type": "translate", "links": [],
+            "briefdesk": {**extra, "architecture": kind, "source": f"converted from {folder.name}",
+                          "license": license or _license(folder), "quantization": quantization, "demo": False},
+        }
+        (root / "metadata.json").write_text(json.dumps(metadata, indent=2))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_suffix(".partial")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    archive.write(path, str(path.relative_to(root.parent)))
+        partial.rename(output)
+    return output
+
+
+def _sentencepiece_files(folder: Path, kind: str) -> tuple[Path, Path | None]:
+    candidates = {"marian": ["source.spm"], "nllb": ["sentencepiece.bpe.model"],
+                  "m2m100": ["sentencepiece.bpe.model"], "madlad": ["spiece.model", "sentencepiece.model"]}[kind]
+    for name in candidates:
+        if (folder / name).exists():
+            target = folder / "target.spm" if kind == "marian" and (folder / "target.spm").exists() else None
+            return folder / name, target
+    raise ConvertError(f"{folder}: no SentencePiece model ({' or '.join(candidates)})")
+
+
+def _vocabulary(model_dir: Path) -> set[str]:
+    for name in ("shared_vocabulary.json", "source_vocabulary.json"):
+        if (model_dir / name).exists():
+            return set(json.loads((model_dir / name).read_text()))
+    return set()
+
+
+def _tokens(kind: str, from_code: str, to_code: str, vocabulary: set[str]) -> dict:
+    """What the translator must put around each sentence for this architecture and language pair."""
+    tokens = LANGUAGE_TOKENS[kind]
+
+    def need(code: str) -> str:
+        token = tokens.get(code)
+        if token is None or (vocabulary and token not in vocabulary):
+            raise ConvertError(f"this {kind} model has no token for {code!r} (looked for {token!r})")
+        return token
+
+    if kind == "nllb" or kind == "m2m100":
+        return {"source_prefix": [need(from_code)], "source_suffix": ["</s>"], "target_prefix": need(to_code)}
+    if kind == "madlad":
+        return {"source_prefix": [need(to_code)], "source_suffix": ["</s>"]}
+    # Marian: multi-target OPUS-MT models need a >>xxx<< token first; single-pair ones need nothing.
+    multi = any(t.startswith(">>") and t.endswith("<<") for t in vocabulary)
+    return {"source_prefix": [need(to_code)] if multi else [], "source_suffix": ["</s>"]}
+
+
+def _license(folder: Path) -> str:
+    readme = folder / "README.md"
+    if readme.exists():
+        found = re.search(r"^license:\s*(\S+)", readme.read_text(errors="replace"), re.M)
+        if found:
+            return found.group(1)
+    return "see the model card"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
