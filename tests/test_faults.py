@@ -15,6 +15,11 @@ from workflow.store import Article, Brief, Review, Sentence, Store, Translation
 KILLS = 5
 
 
+def _translated(store) -> int:
+    with store.read() as session:
+        return session.scalar(select(func.count(Translation.id)))
+
+
 def _run_command(corpus):
     return [sys.executable, "-m", "workflow", "run", str(corpus), "--to", "km,zh"]
 
@@ -28,7 +33,12 @@ def test_sigkill_at_random_points_loses_and_redoes_nothing(demo_models, home, co
     while kills < KILLS:
         process = subprocess.Popen(_run_command(corpus_copy), env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(5.0, 14.0))
+        # Strike at a random moment after this run has committed something new, so every kill lands mid-run
+        # with finished work behind it.
+        deadline = time.monotonic() + 120
+        while process.poll() is None and _translated(store) <= len(survivors) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(rng.uniform(0.0, 1.0))
         if process.poll() is not None:
             break  # finished before we struck: the remaining work was small
         process.send_signal(signal.SIGKILL)
@@ -39,6 +49,7 @@ def test_sigkill_at_random_points_loses_and_redoes_nothing(demo_models, home, co
             for row in session.scalars(select(Translation)):
                 survivors.setdefault(row.id, (row.sentence_id, row.lang, row.text, row.created_at))
     assert kills >= 5, f"only {kills} kills landed; the run got faster than the kill schedule"
+    print(f"\nSIGKILLs survived: {kills}; translations committed by killed runs: {len(survivors)}")
     final = subprocess.run(_run_command(corpus_copy), env=env, capture_output=True, text=True)
     assert final.returncode == 0, final.stderr
 

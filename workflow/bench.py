@@ -304,12 +304,14 @@ def _fill(serve_home: Path, count: int) -> float:
     from workflow.segment import split_sentences
     from workflow.store import Article, Brief, Review, Sentence, Store, Translation
 
+    serve_home.mkdir(parents=True, exist_ok=True)
     store = Store(f"sqlite:///{serve_home / 'briefdesk.db'}")
     with store.read() as session:
         if session.scalar(select(func.count(Article.id))) == count:
             return 0.0
     start = time.perf_counter()
     stories = _articles(41)
+    segmented = [split_sentences(story["text"])[:12] for story in stories]  # once per story, not per copy
     statuses = ["new", "new", "in_review", "approved", "rejected"]
     with store.session() as session:
         for offset in range(0, count, 500):
@@ -320,7 +322,7 @@ def _fill(serve_home: Path, count: int) -> float:
                 for i in ids])
             sentences, translations, reviews, briefs = [], [], [], []
             for i in ids:
-                for position, sentence in enumerate(split_sentences(stories[i % 41]["text"])[:12]):
+                for position, sentence in enumerate(segmented[i % 41]):
                     sentence_id = i * 12 + position + 1
                     sentences.append({"id": sentence_id, "article_id": i + 1, "position": position,
                                       "paragraph": sentence.paragraph, "text": sentence.text, "in_brief": position < 3})

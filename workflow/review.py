@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from workflow.store import (
@@ -86,24 +87,22 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
           page: int = 1, per_page: int = PER_PAGE) -> QueuePage:
     """Articles with their review status per language, newest first, filtered and paginated."""
     with store.read() as session:
-        conditions = []
-        if search:
-            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions.append(or_(Article.title.ilike(pattern, escape="\\"),
-                                  Article.external_id.ilike(pattern, escape="\\"),
-                                  Article.text.ilike(pattern, escape="\\")))
+        conditions = [_search(session, search)] if search else []
         review_match = [Review.article_id == Article.id]
         if lang:
             review_match.append(Review.lang == lang)
-        counts_query = select(Review.status, func.count()).join(Article, Article.id == Review.article_id)
+        counts_query = select(Review.status, func.count())
         if lang:
             counts_query = counts_query.where(Review.lang == lang)
+        if conditions:
+            counts_query = counts_query.join(Article, Article.id == Review.article_id).where(*conditions)
         counts = dict.fromkeys(STATUSES, 0)
-        counts.update(dict(session.execute(counts_query.where(*conditions).group_by(Review.status)).all()))
+        counts.update(dict(session.execute(counts_query.group_by(Review.status)).all()))
         if status:
             review_match.append(Review.status == status)
         if status or lang:
-            conditions.append(exists().where(*review_match))
+            # IN (subquery) is evaluated once; a correlated EXISTS made SQLite scan reviews per article.
+            conditions.append(Article.id.in_(select(Review.article_id).where(*review_match[1:])))
         total = session.scalar(select(func.count(Article.id)).where(*conditions))
         pages = max(1, math.ceil(total / per_page))
         page = min(max(1, page), pages)
@@ -124,17 +123,36 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
     return QueuePage(rows=rows, total=total, page=page, pages=pages, counts=counts, languages=languages)
 
 
+def _search(session, search: str):
+    """Articles whose title, id or text contain the words (SQLite full-text index; ILIKE elsewhere)."""
+    from sqlalchemy import text
+
+    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    by_id = Article.external_id.ilike(pattern, escape="\\")
+    if session.get_bind().dialect.name == "sqlite":
+        words = re.findall(r"\w+", search)
+        if not words:
+            return by_id
+        query = " ".join('"' + word + '"' for word in words)  # each word literally, all required
+        matches = text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query").bindparams(query=query)
+        return or_(by_id, Article.id.in_(matches))
+    return or_(by_id, Article.title.ilike(pattern, escape="\\"), Article.text.ilike(pattern, escape="\\"))
+
+
 def next_article(store: Store, after: str | None = None) -> str | None:
-    """The next article (in queue order) that still has a language waiting for a decision."""
+    """The next article (in queue order: newest first) that still has a language waiting for a decision."""
     with store.read() as session:
-        pending = exists().where(Review.article_id == Article.id, Review.status.in_(("new", "in_review")))
-        query = select(Article.external_id, Article.updated_at, Article.id).where(pending)
-        rows = session.execute(query.order_by(Article.updated_at.desc(), Article.id.desc())).all()
-    ids = [r.external_id for r in rows]
-    if after in ids:
-        rest = ids[ids.index(after) + 1:]
-        return rest[0] if rest else (ids[0] if ids[0] != after else None)
-    return ids[0] if ids else None
+        pending = Article.id.in_(select(Review.article_id).where(Review.status.in_(("new", "in_review"))))
+        query = select(Article.external_id).where(pending).order_by(Article.updated_at.desc(), Article.id.desc())
+        current = session.execute(select(Article.updated_at, Article.id).where(Article.external_id == after)).first()
+        if current is not None:
+            later = or_(Article.updated_at < current.updated_at,
+                        and_(Article.updated_at == current.updated_at, Article.id < current.id))
+            found = session.scalar(query.where(later).limit(1))
+            if found:
+                return found
+        first = session.scalar(query.limit(1))
+        return first if first != after else None
 
 
 # --- article view --------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Decoding: English sentences to a target language with CTranslate2, in large length-sorted batches.
 
 The model is loaded once per run and the pending sentences of the whole run are decoded together in chunks of
-about 16k source tokens, each one ``translate_batch`` call with token-based batches sorted by length, so short
+about 8k source tokens, each one ``translate_batch`` call with token-based batches sorted by length, so short
 and long sentences of many articles share batches while results still arrive steadily for commits.
 ``argostranslate.translate`` (spaCy, stanza, torch: seconds and hundreds of MB) is never imported:
 tokenization uses the package's SentencePiece model directly.
@@ -28,7 +28,7 @@ class Settings:
     inter_threads: int = 1
     intra_threads: int = 0
     max_batch_tokens: int = MAX_BATCH_TOKENS
-    chunk_tokens: int = 16_384
+    chunk_tokens: int = 8_192
 
     def key(self) -> str:
         """What changes the output (threads and batch sizes do not)."""
