@@ -20,10 +20,16 @@ ARTICLE = "hor-namhong-china-visit"
 
 
 @pytest.fixture
-def server(reviewed_store):
+def server(reviewed_store, tmp_path):
     import waitress
 
     from web import create_app
+    from workflow import pipeline
+
+    hostile = tmp_path / "hostile.html"
+    hostile.write_text("<html><body><article><p>Officials said &lt;script&gt;alert('article')&lt;/script&gt; "
+                       "<img src=x onerror=alert('img')> nothing.</p></article></body></html>")
+    assert not pipeline.run([hostile], reviewed_store, pipeline.Options(targets=["zh"])).errors
 
     app = create_app({"DATABASE_URL": reviewed_store.url})
     wsgi = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
@@ -110,6 +116,19 @@ def test_editor_corrects_approves_and_downloads(server, page):
     assert names == [f"briefs/{ARTICLE}.km.md", f"briefs/{ARTICLE}.zh.md", "index.json", "index.md"]
     assert "រដ្ឋមន្ត្រីការបរទេស ហោ ណាំហុង នៅប្រទេសចិនសប្តាហ៍នេះ។" in khmer
     assert "贺南洪在启程前对记者表示。" in chinese and "DEMO" in chinese
+    assert page.dialogs == []
+
+
+def test_script_in_article_text_never_runs(server, page):
+    page.goto(server + "/login")
+    page.fill("#username", "eddie")
+    page.fill("#password", "eddie-password")
+    page.click("button[type=submit]")
+    page.wait_for_selector("table.queue")
+    page.goto(server + "/articles/hostile")
+    page.wait_for_selector("table.aligned")
+    assert "<script>alert('article')</script>" in page.locator("table.aligned td[lang=en]").first.inner_text()
+    page.wait_for_timeout(300)
     assert page.dialogs == []
 
 

@@ -61,6 +61,14 @@ def test_anonymous_requests_go_to_login(app):
 
 
 def test_posts_without_csrf_token_are_refused(app):
+    client = login(app, "ada")
+    posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
+    assert len(posts) >= 5
+    for rule in posts:
+        path = re.sub(r"<[^>]+>", ARTICLE, rule.rule).replace(f"/users/{ARTICLE}/", "/users/eddie/")
+        response = client.post(path, data={"lang": "km", "decision": "approved", "username": "eddie",
+                                           "password": "eddie-password"})
+        assert response.status_code == 400, path
     client = login(app, "eddie")
     assert client.post("/login", data={"username": "eddie", "password": "eddie-password"}).status_code == 400
     for path in (f"/articles/{ARTICLE}/edit", f"/articles/{ARTICLE}/decide", "/logout"):
