@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from workflow.models import pack
 
 D_MODEL, HEADS, FFN, LAYERS, VOCAB = 512, 8, 2048, 6, 32_000
 BPE_VOCAB = 16_000
@@ -52,13 +53,7 @@ def build(corpus_texts: list[str], folder: Path, seed: int = 512) -> Path:
             "to_code": "km", "to_name": "Khmer", "type": "translate", "links": [],
             "briefdesk": {"demo": True, "source": "Briefdesk benchmark model (random weights)",
                           "license": "CC0-1.0", "description": "Speed benchmarks only: output is noise."}}))
-        partial = archive.with_suffix(".partial")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as zf:
-            for path in sorted(root.rglob("*")):
-                if path.is_file():
-                    zf.write(path, str(path.relative_to(root.parent)))
-        partial.rename(archive)
-    return archive
+        return pack(root, archive, compress=False)
 
 
 def _length_slope(root: Path, texts: list[str]) -> float:

@@ -15,7 +15,6 @@ import json
 import re
 import shutil
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +101,8 @@ def convert(source: str, from_code: str, to_code: str, output: Path, *, quantiza
     """Convert a checkpoint into an ``.argosmodel`` at ``output``; returns it."""
     from ctranslate2.converters import TransformersConverter
 
+    from workflow.models import pack
+
     folder = resolve(source)
     kind = architecture(folder)
     output = Path(output)
@@ -126,14 +127,7 @@ def convert(source: str, from_code: str, to_code: str, output: Path, *, quantiza
                           "license": license or _license(folder), "quantization": quantization, "demo": False},
         }
         (root / "metadata.json").write_text(json.dumps(metadata, indent=2))
-        output.parent.mkdir(parents=True, exist_ok=True)
-        partial = output.with_suffix(".partial")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(root.rglob("*")):
-                if path.is_file():
-                    archive.write(path, str(path.relative_to(root.parent)))
-        partial.rename(output)
-    return output
+        return pack(root, output)
 
 
 def _sentencepiece_files(folder: Path, kind: str) -> tuple[Path, Path | None]:

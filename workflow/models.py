@@ -199,6 +199,23 @@ def install_from_index(to_code: str, from_code: str = "en") -> Model:
     return add(Path(archive))
 
 
+def pack(root: Path, output: Path, *, compress: bool = True) -> Path:
+    """Write the package folder ``root`` as an ``.argosmodel`` (one top-level folder), atomically and
+    reproducibly (fixed timestamps, sorted entries)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(partial, "w", method) as archive:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                entry = zipfile.ZipInfo(str(path.relative_to(root.parent)), date_time=(2026, 1, 1, 0, 0, 0))
+                entry.compress_type = method
+                with path.open("rb") as source, archive.open(entry, "w") as target:
+                    shutil.copyfileobj(source, target, 1 << 20)
+    partial.rename(output)
+    return output
+
+
 # --- helpers -------------------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,6 @@ import io
 import json
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -127,6 +126,8 @@ def _greedy_exact(model, src, tgt, pad: int) -> int:
 def build_package(lang: str, data: Path, out: Path) -> Path:
     from ctranslate2.converters import TransformersConverter
 
+    from workflow.models import pack
+
     pairs = read_pairs(data, lang)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -139,14 +140,7 @@ def build_package(lang: str, data: Path, out: Path) -> Path:
         TransformersConverter(str(work / "hf")).convert(str(root / "model"), quantization="float32", force=True)
         (root / "metadata.json").write_text(json.dumps(metadata(lang, len(pairs)), ensure_ascii=False, indent=2))
         (root / "README.md").write_text(readme(lang, len(pairs)))
-        target = out / f"{name}.argosmodel"
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(root.rglob("*")):
-                if path.is_file():
-                    info = zipfile.ZipInfo(str(path.relative_to(work)), date_time=(2026, 1, 1, 0, 0, 0))
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    archive.writestr(info, path.read_bytes())
-    return target
+        return pack(root, out / f"{name}.argosmodel")
 
 
 def metadata(lang: str, sentences: int) -> dict:
