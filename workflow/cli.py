@@ -292,6 +292,15 @@ def bench_serve(articles, request_count, clients, as_json) -> None:
     _print_result(benchmarks.serve(articles, request_count, clients), as_json, "Review app under load")
 
 
+@bench.command("convert")
+@click.option("--json", "as_json", is_flag=True)
+def bench_convert(as_json) -> None:
+    """CPU speed of a converted NLLB-600M-shaped checkpoint (random weights; needs the convert extra)."""
+    from workflow import bench as benchmarks
+
+    _print_result(benchmarks.converted(), as_json, "Converted NLLB-600M-shaped model")
+
+
 def _print_result(result: dict, as_json: bool, title: str) -> None:
     if as_json:
         click.echo(json.dumps(result))
