@@ -24,25 +24,40 @@ def _run_command(corpus):
     return [sys.executable, "-m", "workflow", "run", str(corpus), "--to", "km,zh"]
 
 
+def _double(corpus) -> int:
+    """Add a variant of every VOA story (each sentence reworded) so a run has plenty of commit points."""
+    import json
+
+    stories = [json.loads(line) for line in (corpus / "voa-cambodia-2018.en.jsonl").read_text().splitlines()]
+    variants = [{**story, "id": story["id"] + "-variant",
+                 "text": "\n\n".join("Also " + p.replace(". ", ". Also ") for p in story["text"].split("\n\n"))}
+                for story in stories]
+    (corpus / "variants.jsonl").write_text("\n".join(json.dumps(v) for v in variants))
+    return 42 + len(variants)
+
+
 def test_sigkill_at_random_points_loses_and_redoes_nothing(demo_models, home, corpus_copy):
     rng = random.Random(20261127)
+    expected_articles = _double(corpus_copy)
     env = {**os.environ, "BRIEFDESK_HOME": str(home)}
     store = Store()
     survivors: dict[int, tuple] = {}
     kills = 0
     while kills < KILLS:
         process = subprocess.Popen(_run_command(corpus_copy), env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+                                   stderr=subprocess.PIPE, text=True)
         # Strike at a random moment after this run has committed something new, so every kill lands mid-run
         # with finished work behind it.
         deadline = time.monotonic() + 120
         while process.poll() is None and _translated(store) <= len(survivors) and time.monotonic() < deadline:
             time.sleep(0.2)
-        time.sleep(rng.uniform(0.0, 1.0))
+        time.sleep(rng.uniform(0.0, 0.5))
         if process.poll() is not None:
+            assert process.returncode == 0, process.stderr.read()
             break  # finished before we struck: the remaining work was small
         process.send_signal(signal.SIGKILL)
         process.wait()
+        process.stderr.close()
         kills += 1
         with store.read() as session:
             # Whatever a killed run committed must survive every later run unchanged.
@@ -56,7 +71,7 @@ def test_sigkill_at_random_points_loses_and_redoes_nothing(demo_models, home, co
     with store.read() as session:
         articles = session.scalar(select(func.count(Article.id)))
         sentences = session.scalar(select(func.count(Sentence.id)))
-        assert articles == 42
+        assert articles == expected_articles
         for lang in ("km", "zh"):
             # Exactly one translation per sentence and language, none missing, none duplicated.
             per_sentence = session.execute(select(Translation.sentence_id, func.count()).where(

@@ -49,14 +49,15 @@ def decoding_options(function):
     function = click.option("--compute-type", default="auto", show_default=True,
                             help="CTranslate2 compute type: auto, int8, int8_float32, float32…")(function)
     function = click.option("--threads", type=click.IntRange(min=0), default=0, show_default=True,
-                            help="Threads per translation (0: all cores).")(function)
+                            help="Translation threads in all (0: all cores), split over two workers.")(function)
     return function
 
 
 def _settings(beam_size: int, compute_type: str, threads: int):
-    from workflow.translate import Settings
+    from workflow.translate import Settings, split_threads
 
-    return Settings(beam_size=beam_size, compute_type=compute_type, intra_threads=threads)
+    workers, per_worker = split_threads(threads)
+    return Settings(beam_size=beam_size, compute_type=compute_type, inter_threads=workers, intra_threads=per_worker)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,6 +9,7 @@ tokenization uses the package's SentencePiece model directly.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,12 +22,24 @@ MAX_BATCH_TOKENS = 2048
 MAX_DECODING_LENGTH = 256
 
 
+def split_threads(total: int = 0) -> tuple[int, int]:
+    """(workers, threads per worker) for ``total`` threads (0: all cores). Two one-thread workers beat one
+    two-thread worker on 2 cores (85 s vs 99 s for the 41 VOA stories in an earlier measurement); more cores go
+    to each worker."""
+    total = total or os.cpu_count() or 1
+    workers = min(2, total)
+    return workers, max(1, total // workers)
+
+
+_WORKERS, _THREADS = split_threads()
+
+
 @dataclass(frozen=True)
 class Settings:
     beam_size: int = BEAM_SIZE
     compute_type: str = "auto"
-    inter_threads: int = 1
-    intra_threads: int = 0
+    inter_threads: int = _WORKERS
+    intra_threads: int = _THREADS
     max_batch_tokens: int = MAX_BATCH_TOKENS
     chunk_tokens: int = 8_192
 
