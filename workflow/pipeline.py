@@ -164,7 +164,7 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
     tag = model_tag(model, options.decoding)
     by_id = {r.external_id: r for r in report.articles}
     pending: list[tuple[int, str, list[tuple[int, str]]]] = []  # (article, external id, missing sentences)
-    with store.session() as session:
+    with store.read() as session:
         articles = session.scalars(select(Article).where(Article.id.in_(article_ids))).all() if article_ids else []
         done = _translated_sentence_ids(session, article_ids, lang, tag)
         order = {article_id: i for i, article_id in enumerate(article_ids)}
@@ -176,7 +176,7 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
             by_id[article.external_id].translated[lang] = 0
 
     # Editors' corrections of the same English sentence are reused instead of decoding it again.
-    with store.session() as session:
+    with store.read() as session:
         remembered = review.memory_lookup(session, list({t for _, _, m in pending for _, t in m}), lang)
     # One decode for the whole batch: unique texts in article order, each decoded once.
     texts: dict[str, int] = {}
