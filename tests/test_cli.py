@@ -131,3 +131,10 @@ def test_serve_runs_a_production_server(home):
         process.terminate()
         output = process.communicate(timeout=10)[0]
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_cli_algorithm_list_matches_the_summarizer():
+    """The CLI names the algorithms without importing sumy (fast --help); the two lists must not drift."""
+    from workflow import cli, summarize
+
+    assert cli._ALGORITHMS == summarize.ALGORITHMS

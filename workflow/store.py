@@ -20,7 +20,6 @@ Tables (one row per…):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -136,9 +135,6 @@ class Run(Base):
     articles: Mapped[int] = mapped_column(Integer, default=0)
     sentences_translated: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[str] = mapped_column(Text, default="[]")
-
-    def error_list(self) -> list[dict]:
-        return json.loads(self.errors)
 
 
 class User(Base):
