@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, distinct, func, literal_column, or_, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from workflow.store import (
@@ -85,25 +85,39 @@ class QueuePage:
 
 def queue(store: Store, *, status: str | None = None, lang: str | None = None, search: str | None = None,
           page: int = 1, per_page: int = PER_PAGE) -> QueuePage:
-    """Articles with their review status per language, newest first, filtered and paginated."""
+    """Articles with their review status per language, newest first, filtered and paginated.
+
+    Every query here is answered from indexes: the status/language filter from the covering indexes on
+    ``reviews``, the order from ``(updated_at, id)``, the search from the full-text index. Only the page's
+    own rows are read from ``articles``.
+    """
     with store.read() as session:
-        conditions = [_search(session, search)] if search else []
-        review_match = [Review.article_id == Article.id]
-        if lang:
-            review_match.append(Review.lang == lang)
-        counts_query = select(Review.status, func.count())
+        matches = _search(session, search) if search else None
+        by_review = ([Review.lang == lang] if lang else []) + ([Review.status == status] if status else [])
+        counts_query = select(Review.status, func.count()).group_by(Review.status)
         if lang:
             counts_query = counts_query.where(Review.lang == lang)
-        if conditions:
-            counts_query = counts_query.join(Article, Article.id == Review.article_id).where(*conditions)
+        if matches is not None:
+            counts_query = counts_query.where(Review.article_id.in_(matches))
         counts = dict.fromkeys(STATUSES, 0)
-        counts.update(dict(session.execute(counts_query.group_by(Review.status)).all()))
-        if status:
-            review_match.append(Review.status == status)
-        if status or lang:
-            # IN (subquery) is evaluated once; a correlated EXISTS made SQLite scan reviews per article.
-            conditions.append(Article.id.in_(select(Review.article_id).where(*review_match[1:])))
-        total = session.scalar(select(func.count(Article.id)).where(*conditions))
+        counts.update(dict(session.execute(counts_query).all()))
+
+        conditions = []
+        if by_review:
+            total_query = select(func.count(distinct(Review.article_id))).where(*by_review)
+            # EXISTS, walked along the page order, stops after one page; IN would read every match first.
+            conditions.append(select(Review.article_id).where(Review.article_id == Article.id, *by_review).exists())
+            if matches is not None:
+                total_query = total_query.where(Review.article_id.in_(matches))
+        elif matches is not None:
+            total_query = select(func.count()).select_from(matches.subquery())
+        else:
+            total_query = select(func.count(Article.id))
+        if matches is not None:
+            # "+ 0": SQLite would otherwise fetch every matching row by id and sort them; walking the order
+            # index and probing the match list stops after one page.
+            conditions.append((Article.id + 0).in_(matches))
+        total = session.scalar(total_query)
         pages = max(1, math.ceil(total / per_page))
         page = min(max(1, page), pages)
         articles = session.execute(
@@ -112,7 +126,7 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
         ).all()
         reviews = session.execute(select(Review.article_id, Review.lang, Review.status, Review.demo).where(
             Review.article_id.in_([a.id for a in articles]))).all()
-        languages = sorted(set(session.scalars(select(Review.lang).distinct())))
+        languages = sorted(session.scalars(select(Review.lang).distinct()))
     statuses: dict[int, dict[str, str]] = {}
     demo: dict[int, bool] = {}
     for article_id, code, state, is_demo in reviews:
@@ -123,31 +137,28 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
     return QueuePage(rows=rows, total=total, page=page, pages=pages, counts=counts, languages=languages)
 
 
-def _search(session, search: str):
-    """Articles whose title, id or text contain the words (SQLite full-text index; ILIKE elsewhere)."""
-    from sqlalchemy import text
-
-    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    by_id = Article.external_id.ilike(pattern, escape="\\")
+def _search(session, search: str) -> Select:
+    """Ids of the articles whose id, title or text contain all the words (SQLite's full-text index; ILIKE
+    of the whole phrase elsewhere)."""
     if session.get_bind().dialect.name == "sqlite":
-        words = re.findall(r"\w+", search)
-        if not words:
-            return by_id
-        query = " ".join('"' + word + '"' for word in words)  # each word literally, all required
-        matches = text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query").bindparams(query=query)
-        return or_(by_id, Article.id.in_(matches))
-    return or_(by_id, Article.title.ilike(pattern, escape="\\"), Article.text.ilike(pattern, escape="\\"))
+        # Each word literally (quoted), all required; no words means nothing can match.
+        query = " ".join('"' + word + '"' for word in re.findall(r"\w+", search)) or '""'
+        return select(literal_column("rowid")).select_from(text("articles_fts")).where(
+            text("articles_fts MATCH :query").bindparams(query=query))
+    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return select(Article.id).where(or_(*(column.ilike(pattern, escape="\\")
+                                          for column in (Article.external_id, Article.title, Article.text))))
 
 
 def next_article(store: Store, after: str | None = None) -> str | None:
     """The next article (in queue order: newest first) that still has a language waiting for a decision."""
     with store.read() as session:
-        pending = Article.id.in_(select(Review.article_id).where(Review.status.in_(("new", "in_review"))))
+        pending = select(Review.article_id).where(Review.article_id == Article.id,
+                                                  Review.status.in_(("new", "in_review"))).exists()
         query = select(Article.external_id).where(pending).order_by(Article.updated_at.desc(), Article.id.desc())
         current = session.execute(select(Article.updated_at, Article.id).where(Article.external_id == after)).first()
         if current is not None:
-            later = or_(Article.updated_at < current.updated_at,
-                        and_(Article.updated_at == current.updated_at, Article.id < current.id))
+            later = tuple_(Article.updated_at, Article.id) < tuple_(current.updated_at, current.id)
             found = session.scalar(query.where(later).limit(1))
             if found:
                 return found

@@ -13,6 +13,8 @@ Tables (one row per…):
 * ``reviews``: review state per (article, language): status, model, the fingerprint of the inputs that made it
 * ``runs``: batch run with its settings, counts and per-item errors
 * ``users``: people who log in to the review app, with a role (reader, editor, admin) and a password hash
+* ``login_failures``: failed login per client address or username, for the login rate limit (shared by all
+  server processes)
 * ``revisions``: editor's correction of a sentence translation or of a brief: who, when, before, after
 * ``decisions``: approval or rejection of an (article, language), with who, when and a comment
 * ``memory``: translation memory: the latest corrected translation of an English sentence per language
@@ -30,6 +32,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -65,6 +68,8 @@ class Article(Base):
     summary_key: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_articles_updated_at", "updated_at", "id"),)  # the queue's order
 
     sentences: Mapped[list[Sentence]] = relationship(
         back_populates="article", order_by="Sentence.position", cascade="all, delete-orphan",
@@ -114,10 +119,13 @@ class Brief(Base):
 
 class Review(Base):
     __tablename__ = "reviews"
+    # Cover the queue's filters and counts: article ids come from the index, never from table rows.
+    __table_args__ = (Index("ix_reviews_lang_status", "lang", "status", "article_id"),
+                      Index("ix_reviews_status_article", "status", "article_id"))
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     lang: Mapped[str] = mapped_column(String(8), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="new")
     model: Mapped[str] = mapped_column(String(200))
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     fingerprint: Mapped[str] = mapped_column(String(64))
@@ -145,6 +153,16 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    """``ip:ADDRESS`` or ``user:NAME``."""
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Revision(Base):
