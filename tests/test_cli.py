@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -106,31 +107,74 @@ def test_users_commands(home):
     assert invoke("users", "list").output == ""
 
 
-def test_serve_runs_a_production_server(home):
+def test_serve_runs_worker_processes_that_share_the_login_limit(home):
+    """`serve --workers 2`: gunicorn (not Flask's dev server) with two worker processes; failed logins count
+    across both, so the rate limit is not multiplied by the number of workers."""
+    import http.cookiejar
+    import re
     import socket
     import time
+    import urllib.error
+    import urllib.parse
     import urllib.request
 
+    from workflow import accounts
+    from workflow.store import Store
+
+    accounts.add_user(Store(), "eddie", "eddie-password", "editor")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "workflow", "serve", "--port", str(port)],
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen([sys.executable, "-m", "workflow", "serve", "--port", str(port), "--workers", "2"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def login(password: str) -> int:
+        page = opener.open(base + "/login", timeout=5).read().decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"username": "eddie", "password": password, "csrf_token": token}).encode()
+        try:
+            return opener.open(base + "/login", form, timeout=5).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
     try:
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=1) as response:
+                with urllib.request.urlopen(base + "/login", timeout=1) as response:
                     assert response.status == 200
-                    assert response.headers["Server"] == "briefdesk"  # waitress, not Flask's dev server
+                    assert response.headers["Server"] == "gunicorn"  # not Werkzeug's development server
                     break
             except OSError:
                 time.sleep(0.1)
         else:
             raise AssertionError("server did not start")
+        for _ in range(100):  # the second worker may still be starting
+            workers = _children(process.pid)
+            if len(workers) == 2:
+                break
+            time.sleep(0.1)
+        assert len(workers) == 2
+        assert [login("wrong-password") for _ in range(10)] == [401] * 10
+        assert login("eddie-password") == 429
     finally:
         process.terminate()
-        output = process.communicate(timeout=10)[0]
-    assert f"http://127.0.0.1:{port}/" in output
+        output = process.communicate(timeout=30)[0]
+    assert f"{base}/" in output
+    assert process.returncode == 0, output
+    assert all(not Path(f"/proc/{pid}").exists() for pid in workers)  # workers stop with the server
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue  # the process ended while we looked
+    return found
 
 
 def test_cli_algorithm_list_matches_the_summarizer():

@@ -53,7 +53,16 @@ def _secret_key(data_dir: Path) -> str:
     """Generated once into the data dir (readable by its owner only), never hard-coded."""
     path = data_dir / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under a private name, then linked into place: a process starting at the same moment
+        # sees either no key or the complete one, and only one key ever wins.
+        draft = data_dir / f".secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()

@@ -72,21 +72,23 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        limiter = current_app.extensions["login_limiter"]
+        # Failures are counted per client address and per username, in the database: every server process
+        # sees them, so more worker processes do not mean more guesses.
         keys = (f"ip:{request.remote_addr}", f"user:{form.username.data.lower()}")
-        if limiter.blocked(*keys):
+        window = current_app.config["LOGIN_WINDOW_S"]
+        if accounts.login_blocked(store(), keys, current_app.config["LOGIN_ATTEMPTS"], window):
             flash("Too many failed logins. Wait a few minutes and try again.", "error")
             return render_template("login.html", form=form), 429
         user = accounts.authenticate(store(), form.username.data, form.password.data)
         if user is not None:
-            limiter.succeeded(*keys)
+            accounts.login_succeeded(store(), keys)
             login_user(SessionUser(user.id, user.username, user.role))
             target = request.args.get("next", "")
             # Only local paths: never redirect to another site.
             if not target.startswith("/") or target.startswith("//") or "\\" in target:
                 target = url_for("queue.index")
             return redirect(target)
-        limiter.failed(*keys)
+        accounts.login_failed(store(), keys, window)
         flash("Wrong username or password.", "error")
         status = 401
     return render_template("login.html", form=form), status

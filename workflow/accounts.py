@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from workflow.store import Store, User
+from workflow.store import LoginFailure, Store, User, utcnow
 
 ROLES = ("reader", "editor", "admin")
 MIN_PASSWORD = 8
@@ -70,3 +71,27 @@ def authenticate(store: Store, username: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
     return user if check_password_hash(user.password_hash, password or "") else None
+
+
+# --- login rate limit: in the database, so every server process sees the same failures -------------------------
+
+
+def login_blocked(store: Store, keys: tuple[str, ...], attempts: int, window_s: float) -> bool:
+    """Whether any of ``keys`` (``ip:…``, ``user:…``) failed ``attempts`` times in the last ``window_s``."""
+    since = utcnow() - timedelta(seconds=window_s)
+    with store.read() as session:
+        return any(session.scalar(select(func.count()).where(LoginFailure.key == key, LoginFailure.at > since))
+                   >= attempts for key in keys)
+
+
+def login_failed(store: Store, keys: tuple[str, ...], window_s: float) -> None:
+    """Record a failed login under each key, forgetting failures older than the window."""
+    now = utcnow()
+    with store.session() as session:
+        session.execute(delete(LoginFailure).where(LoginFailure.at <= now - timedelta(seconds=window_s)))
+        session.add_all(LoginFailure(key=key, at=now) for key in keys)
+
+
+def login_succeeded(store: Store, keys: tuple[str, ...]) -> None:
+    with store.session() as session:
+        session.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))

@@ -551,23 +551,23 @@ def models_remove(pair) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes  [default: one per core, at most 8].")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader (never in production).")
-def serve(host, port, debug) -> None:
-    """Run the review web app (waitress, a production WSGI server)."""
-    _serve(host, port, debug)
+def serve(host, port, workers, debug) -> None:
+    """Run the review web app (gunicorn worker processes; waitress on Windows)."""
+    _serve(host, port, debug, workers)
 
 
-def _serve(host: str, port: int, debug: bool) -> None:
-    from web import create_app
+def _serve(host: str, port: int, debug: bool, workers: int | None = None) -> None:
+    from web import create_app, serve
 
     app = create_app()
     click.echo(f"Briefdesk review app: http://{host}:{port}/  (Ctrl+C to stop)")
     if debug:
         app.run(host=host, port=port, debug=True)
     else:
-        import waitress
-
-        waitress.serve(app, host=host, port=port, threads=8, ident="briefdesk")
+        serve.run(app, host, port, workers)
 
 
 @main.group()
