@@ -65,3 +65,13 @@ def test_bench_summarize_reports_its_numbers():
 
     result = bench.summarize(long_sentences=100)
     assert result["articles"] == 42 and result["articles_per_second"] > 0 and result["long_article_seconds"] > 0
+
+
+def test_serve_benchmark_gets_every_page_from_a_real_server(home):
+    """A small `bench serve`: every request answered 200 by `briefdesk serve` over a filled store."""
+    from workflow import bench
+
+    result = bench.serve(articles=200, requests=24, clients=2, workers=2)
+    assert result["failures"] == 0 and result["workers"] == 2
+    assert {"queue_p95_ms", "filter_p95_ms", "search_p95_ms", "article_p95_ms"} <= result.keys()
+    assert result["server_cpu_ms_per_request"] > 0  # the workers' CPU is counted, not just the parent's

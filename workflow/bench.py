@@ -205,9 +205,10 @@ def summarize(long_sentences: int = 500) -> dict:
             "peak_rss_mb": round(_peak_rss_mb()), "algorithm": summarize.DEFAULT_ALGORITHM}
 
 
-def serve(articles: int = 10_000, requests: int = 400, clients: int = 8) -> dict:
-    """Fill a private store with ``articles``, serve it on loopback, and time queue and article pages
-    under ``clients`` concurrent clients making ``requests`` requests in all (bounded, then it stops)."""
+def serve(articles: int = 10_000, requests: int = 400, clients: int = 8, workers: int | None = None) -> dict:
+    """Fill a private store with ``articles``, serve it on loopback with ``briefdesk serve``, and time queue
+    and article pages under ``clients`` concurrent clients making ``requests`` requests in all (bounded, then it
+    stops). One untimed request per client first, as a running server has open connections and warm caches."""
     import http.cookiejar
     import random
     import re
@@ -217,13 +218,17 @@ def serve(articles: int = 10_000, requests: int = 400, clients: int = 8) -> dict
     import urllib.parse
     import urllib.request
 
+    from web.serve import default_workers
+
+    workers = workers or default_workers()
     serve_home = home.home() / "bench" / f"serve-{articles}"
     env = {**os.environ, "BRIEFDESK_HOME": str(serve_home)}
     fill_seconds = _fill(serve_home, articles)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "workflow", "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "workflow", "serve", "--port", str(port),
+                               "--workers", str(workers)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -254,7 +259,7 @@ def serve(articles: int = 10_000, requests: int = 400, clients: int = 8) -> dict
                 try:
                     with opener.open(base + path) as response:
                         response.read()
-                        ok = response.status == 200
+                        ok = response.status == 200 and "/login" not in response.url  # not sent to log in
                 except OSError:
                     ok = False
                 elapsed = (time.perf_counter() - start) * 1000
@@ -262,6 +267,13 @@ def serve(articles: int = 10_000, requests: int = 400, clients: int = 8) -> dict
                     timings.setdefault(kind, []).append(elapsed)
                     failures[0] += not ok
 
+        warm = [threading.Thread(target=lambda p: opener.open(base + p).read(), args=(paths[i][1],))
+                for i in range(clients)]
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join()
+        server_cpu = _cpu_seconds(server.pid)
         threads = [threading.Thread(target=client, args=(paths[i::clients],)) for i in range(clients)]
         wall = time.perf_counter()
         for thread in threads:
@@ -269,18 +281,38 @@ def serve(articles: int = 10_000, requests: int = 400, clients: int = 8) -> dict
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - wall
+        server_cpu = _cpu_seconds(server.pid) - server_cpu if server_cpu is not None else None
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
 
     def percentile(values: list[float], q: float) -> float:
         return round(statistics.quantiles(values, n=100)[q - 1], 1) if len(values) > 1 else round(values[0], 1)
 
     every = [t for values in timings.values() for t in values]
-    return {"articles": articles, "requests": requests, "clients": clients, "failures": failures[0],
-            "fill_seconds": round(fill_seconds, 1), "requests_per_second": round(requests / wall, 1),
+    return {"articles": articles, "requests": requests, "clients": clients, "workers": workers,
+            "failures": failures[0], "fill_seconds": round(fill_seconds, 1),
+            "requests_per_second": round(requests / wall, 1),
+            "server_cpu_ms_per_request": round(server_cpu * 1000 / requests, 1) if server_cpu is not None else None,
             "p50_ms": percentile(every, 50), "p95_ms": percentile(every, 95),
             **{f"{kind}_p95_ms": percentile(values, 95) for kind, values in sorted(timings.items())}}
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of a process and its children that are alive (Linux /proc; None elsewhere)."""
+    proc = Path("/proc")
+    if not (proc / str(pid)).exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in proc.iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split() if entry.name.isdigit() else None
+        except OSError:
+            continue
+        if fields and (int(entry.name) == pid or int(fields[1]) == pid):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def _wait_for(url: str, seconds: float = 30) -> None:

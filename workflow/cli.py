@@ -285,12 +285,13 @@ def bench_summarize(as_json) -> None:
 @click.option("--articles", type=click.IntRange(min=100), default=10_000, show_default=True)
 @click.option("--requests", "request_count", type=click.IntRange(min=10), default=400, show_default=True)
 @click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Server processes  [default: as serve].")
 @click.option("--json", "as_json", is_flag=True)
-def bench_serve(articles, request_count, clients, as_json) -> None:
+def bench_serve(articles, request_count, clients, workers, as_json) -> None:
     """Queue and article page latency (p50, p95) with a full store, on loopback, bounded load."""
     from workflow import bench as benchmarks
 
-    _print_result(benchmarks.serve(articles, request_count, clients), as_json, "Review app under load")
+    _print_result(benchmarks.serve(articles, request_count, clients, workers), as_json, "Review app under load")
 
 
 @bench.command("convert")
