@@ -177,8 +177,9 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def test_cli_algorithm_list_matches_the_summarizer():
-    """The CLI names the algorithms without importing sumy (fast --help); the two lists must not drift."""
-    from workflow import cli, summarize
+def test_cli_static_lists_match_their_modules():
+    """The CLI names algorithms and roles without importing sumy or the store (fast --help); no drift."""
+    from workflow import accounts, cli, summarize
 
     assert cli._ALGORITHMS == summarize.ALGORITHMS
+    assert cli._ROLES == accounts.ROLES

@@ -29,9 +29,14 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _stories() -> list[dict]:
+    """The VOA stories of corpus/ (id, title, text)."""
+    return [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
+
+
 def _articles(count: int) -> list[dict]:
     """The VOA stories of corpus/, repeated (with new ids) to reach ``count``."""
-    stories = [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
+    stories = _stories()
     chosen = []
     for index in range(count):
         story = stories[index % len(stories)]
@@ -45,8 +50,7 @@ def prepare(count: int) -> tuple[Path, Path]:
     from workflow import benchmodel, models
 
     folder = home.home() / "bench"
-    stories = [json.loads(line)["text"] for line in CORPUS.read_text().splitlines() if line.strip()]
-    archive = benchmodel.build(stories, folder / "model")
+    archive = benchmodel.build([story["text"] for story in _stories()], folder / "model")
     bench_home = folder / "home"
     saved = os.environ.get("BRIEFDESK_HOME")
     os.environ["BRIEFDESK_HOME"] = str(bench_home)
@@ -77,13 +81,13 @@ def translate(count: int, beam_size: int = 4, compute_type: str = "int8", peer: 
         sides[side] = json.loads(done.stdout.strip().splitlines()[-1])
     model_dir = next((bench_home / "argos" / "packages").iterdir())
     briefdesk, ceiling = sides["briefdesk"], sides["ceiling"]
-    peer = sides.get("peer", {"seconds": float("nan"), "target_tokens": None, "peak_rss_mb": None})
+    peer = sides.get("peer", {"seconds": None, "target_tokens": None, "peak_rss_mb": None})  # --skip-peer
     return {
         "articles": count, "sentences": briefdesk["sentences"], "target_tokens": briefdesk["target_tokens"],
         "peer_target_tokens": peer["target_tokens"], "ceiling_target_tokens": ceiling["target_tokens"],
         "peer_seconds": peer["seconds"], "briefdesk_seconds": briefdesk["seconds"],
         "ceiling_seconds": ceiling["seconds"],
-        "speedup_vs_argos": round(peer["seconds"] / briefdesk["seconds"], 2),
+        "speedup_vs_argos": round(peer["seconds"] / briefdesk["seconds"], 2) if peer["seconds"] else None,
         "fraction_of_ceiling": round(ceiling["seconds"] / briefdesk["seconds"], 3),
         "peak_rss_mb": briefdesk["peak_rss_mb"], "peer_peak_rss_mb": peer["peak_rss_mb"],
         "model_mb": round(sum(p.stat().st_size for p in (model_dir / "model").iterdir()) / 1e6, 1),
@@ -120,6 +124,7 @@ def _side(side: str, source: str, beam_size: int, compute_type: str) -> None:
         import sentencepiece
 
         from workflow.models import find
+        from workflow.translate import LENGTH_PENALTY
 
         model = find("km")
         processor = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
@@ -127,8 +132,9 @@ def _side(side: str, source: str, beam_size: int, compute_type: str) -> None:
         translator = ctranslate2.Translator(str(model.path / "model"), compute_type=compute_type,
                                             inter_threads=BEST["inter_threads"], intra_threads=BEST["intra_threads"])
         start = time.perf_counter()
-        results = translator.translate_batch(sources, beam_size=beam_size, length_penalty=0.2, replace_unknowns=True,
-                                             max_batch_size=BEST["max_batch_tokens"], batch_type="tokens")
+        results = translator.translate_batch(sources, beam_size=beam_size, length_penalty=LENGTH_PENALTY,
+                                             replace_unknowns=True, max_batch_size=BEST["max_batch_tokens"],
+                                             batch_type="tokens")
         seconds = time.perf_counter() - start
         result = {"sentences": len(sources), "target_tokens": sum(len(r.hypotheses[0]) for r in results)}
     else:
@@ -390,7 +396,7 @@ def converted(sentences: int = 64, tokens: int = 40) -> dict:
     from workflow import convert
     from workflow.segment import split_sentences
 
-    texts = [json.loads(line)["text"] for line in CORPUS.read_text().splitlines() if line.strip()]
+    texts = [story["text"] for story in _stories()]
     with tempfile.TemporaryDirectory(dir=home.home()) as tmp:
         checkpoint = Path(tmp) / "nllb-600m-shaped"
         checkpoint.mkdir()

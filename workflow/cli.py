@@ -33,7 +33,8 @@ def _budget(sentences: int | None, words: int | None):
         raise click.UsageError(str(error)) from error
 
 
-# Algorithm names are static; list them without importing sumy so --help stays fast.
+# Algorithm and role names are static; list them without importing sumy or the store so --help stays fast.
+_ROLES = ("reader", "editor", "admin")
 _ALGORITHMS = ("news", "lead", "lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson", "reduction",
                "random")
 algorithm_option = click.option("--algorithm", type=click.Choice(_ALGORITHMS), default="news", show_default=True,
@@ -578,7 +579,7 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["reader", "editor", "admin"]), required=True)
+@click.option("--role", type=click.Choice(_ROLES), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 def users_add(name, role, password_stdin) -> None:
     """Add user NAME with a role: reader (downloads), editor (reviews) or admin (also manages users)."""

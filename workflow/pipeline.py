@@ -232,7 +232,7 @@ def _store_translations(store: Store, article_id: int, lang: str, model: Model, 
             existing = set(session.scalars(select(Translation.sentence_id).where(
                 Translation.sentence_id.in_(list(results)), Translation.lang == lang, Translation.model == tag)))
             session.add_all(Translation(sentence_id=sid, lang=lang, model=tag, text=r.text, score=r.score,
-                                        origin=getattr(r, "origin", "model"))
+                                        origin=r.origin)
                             for sid, r in results.items() if sid not in existing)
             session.flush()
         current = review.current_texts(session, article, lang, tag)
