@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus"
-SHARED = REPO.parent / "shared"
+from workflow.corpus import sample_dir
+
+CORPUS = sample_dir()
 REFERENCES = CORPUS / "parallel" / "reference-translations.tsv"
 
 
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
-    """A fresh BRIEFDESK_HOME: its own database and model folder."""
+    """A fresh data dir, also in BRIEFDESK_HOME for the commands the tests run: its own database and models."""
     path = tmp_path / "home"
     monkeypatch.setenv("BRIEFDESK_HOME", str(path))
     monkeypatch.delenv("DATABASE_URL", raising=False)
@@ -24,18 +24,31 @@ def home(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def demo_models(home):
-    """The bundled demo models, installed with `models add` into this test's home."""
-    from workflow import models
+def config(home):
+    from workflow.config import Config
 
-    return {m.to_code: m for m in models.install_demo()}
+    return Config.at(home)
 
 
 @pytest.fixture
-def store(home):
+def registry(config):
+    """The models installed in this test's data dir."""
+    from workflow.models import Registry
+
+    return Registry(config)
+
+
+@pytest.fixture
+def demo_models(registry):
+    """The bundled demo models, installed with `models add` into this test's home."""
+    return {m.to_code: m for m in registry.install_demo()}
+
+
+@pytest.fixture
+def store(config):
     from workflow.store import Store
 
-    store = Store()
+    store = Store(config.database_url)
     yield store
     store.close()
 
@@ -73,7 +86,7 @@ def no_network(monkeypatch) -> list:
 
 
 @pytest.fixture
-def reviewed_store(demo_models, store):
+def reviewed_store(demo_models, registry, store):
     """A store with the seed story and two VOA stories translated by the demo models, and three users."""
     import json
 
@@ -86,8 +99,36 @@ def reviewed_store(demo_models, store):
                                                if s["id"] in ("voa-khm-2018-party-khmer-rouge",
                                                               "voa-khm-2018-party-FUNCINPEC")))
     shutil.copy(CORPUS / "hor-namhong-china-visit.en.txt", batch)
-    report = pipeline.run([batch], store)
+    report = pipeline.run([batch], store, registry)
     assert not report.errors
     for name, role in (("rita", "reader"), ("eddie", "editor"), ("erin", "editor"), ("ada", "admin")):
         accounts.add_user(store, name, f"{name}-password", role)
     return store
+
+
+@pytest.fixture
+def live_server():
+    """Start the real app on a real waitress server on loopback: ``base_url = live_server(app)``; all servers
+    stop when the test ends."""
+    import threading
+
+    from web.serve import waitress_server
+
+    servers = []
+
+    def start(app) -> str:
+        server = waitress_server(app, threads=4)
+
+        def serve() -> None:
+            try:
+                server.run()
+            except OSError:  # the socket closed under the loop at shutdown
+                pass
+
+        threading.Thread(target=serve, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.effective_port}"
+
+    yield start
+    for server in servers:
+        server.close()

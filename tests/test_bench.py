@@ -5,12 +5,14 @@ import json
 
 import numpy as np
 
-from tests.conftest import CORPUS
 from workflow import pipeline
+from workflow.corpus import sample_dir
 from workflow.store import Sentence, Translation
 
+CORPUS = sample_dir()
 
-def test_pipeline_output_equals_one_raw_translate_batch(demo_models, store):
+
+def test_pipeline_output_equals_one_raw_translate_batch(demo_models, registry, store):
     import ctranslate2
     import sentencepiece
     from sqlalchemy import select
@@ -18,7 +20,7 @@ def test_pipeline_output_equals_one_raw_translate_batch(demo_models, store):
     from workflow.translate import LENGTH_PENALTY, Settings
 
     settings = Settings(inter_threads=2, intra_threads=1)
-    report = pipeline.run([CORPUS / "hor-namhong-china-visit.en.txt"], store,
+    report = pipeline.run([CORPUS / "hor-namhong-china-visit.en.txt"], store, registry,
                           pipeline.Options(targets=["zh"], decoding=settings))
     assert not report.errors
     with store.read() as session:
@@ -39,7 +41,7 @@ def test_benchmark_model_has_real_size_and_tracks_source_length(tmp_path):
     import ctranslate2
     import sentencepiece
 
-    from workflow import benchmodel
+    from workflow.bench import model as benchmodel
     from workflow.segment import split_sentences
 
     stories = [json.loads(line)["text"] for line in (CORPUS / "voa-cambodia-2018.en.jsonl").read_text().splitlines()]
@@ -61,17 +63,17 @@ def test_benchmark_model_has_real_size_and_tracks_source_length(tmp_path):
 
 
 def test_bench_summarize_reports_its_numbers():
-    from workflow import bench
+    from workflow.bench import summarize
 
-    result = bench.summarize(long_sentences=100)
+    result = summarize.run(long_sentences=100)
     assert result["articles"] == 42 and result["articles_per_second"] > 0 and result["long_article_seconds"] > 0
 
 
-def test_serve_benchmark_gets_every_page_from_a_real_server(home):
+def test_serve_benchmark_gets_every_page_from_a_real_server(config):
     """A small `bench serve`: every request answered 200 by `briefdesk serve` over a filled store."""
-    from workflow import bench
+    from web import bench
 
-    result = bench.serve(articles=200, requests=24, clients=2, workers=2)
+    result = bench.run(config, articles=200, requests=24, clients=2, workers=2)
     assert result["failures"] == 0 and result["workers"] == 2
     assert {"queue_p95_ms", "filter_p95_ms", "search_p95_ms", "article_p95_ms"} <= result.keys()
     assert result["server_cpu_ms_per_request"] > 0  # the workers' CPU is counted, not just the parent's

@@ -6,7 +6,6 @@ Screenshots land in tests/artifacts/ (queue, article, article at tablet width).
 import io
 import shutil
 import subprocess
-import threading
 import zipfile
 from pathlib import Path
 
@@ -20,23 +19,16 @@ ARTICLE = "hor-namhong-china-visit"
 
 
 @pytest.fixture
-def server(reviewed_store, tmp_path):
-    import waitress
-
+def server(reviewed_store, config, registry, tmp_path, live_server):
     from web import create_app
     from workflow import pipeline
 
     hostile = tmp_path / "hostile.html"
     hostile.write_text("<html><body><article><p>Officials said &lt;script&gt;alert('article')&lt;/script&gt; "
                        "<img src=x onerror=alert('img')> nothing.</p></article></body></html>")
-    assert not pipeline.run([hostile], reviewed_store, pipeline.Options(targets=["zh"])).errors
+    assert not pipeline.run([hostile], reviewed_store, registry, pipeline.Options(targets=["zh"])).errors
 
-    app = create_app({"DATABASE_URL": reviewed_store.url})
-    wsgi = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
+    return live_server(create_app(config))
 
 
 @pytest.fixture

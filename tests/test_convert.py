@@ -9,7 +9,7 @@ import pytest
 transformers = pytest.importorskip("transformers")
 torch = pytest.importorskip("torch")
 
-from workflow import convert, models  # noqa: E402
+from workflow import convert  # noqa: E402
 from workflow.translate import Settings, Translator  # noqa: E402
 
 TEXT = ["Hun Sen spoke in Phnom Penh.", "The election was held in July.", "China gives aid to Cambodia."] * 3
@@ -103,7 +103,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("kind", list(BUILDERS))
-def test_convert_install_and_translate(home, tmp_path, kind):
+def test_convert_install_and_translate(registry, tmp_path, kind):
     folder = checkpoint(tmp_path, kind)
     archive = convert.convert(str(folder), "en", "km", tmp_path / f"{kind}.argosmodel", quantization="float32")
     with zipfile.ZipFile(archive) as zf:
@@ -113,7 +113,7 @@ def test_convert_install_and_translate(home, tmp_path, kind):
     extra = metadata["briefdesk"]
     assert extra["license"] == "apache-2.0" and extra["demo"] is False
     assert extra["architecture"] == ("marian" if kind.startswith("marian") else kind)
-    model = models.add(archive)
+    model = registry.add(archive)
     prefix, suffix, target = EXPECTED[kind]
     assert (model.source_prefix, model.source_suffix, model.target_prefix) == (prefix, suffix, target)
 
@@ -135,15 +135,15 @@ def test_convert_install_and_translate(home, tmp_path, kind):
         assert not any(token in output.text for token in ("khm_Khmr", "eng_Latn", "<2km>", ">>khm<<", "</s>"))
 
 
-def test_marian_without_prefix_runs_in_vanilla_argostranslate(home, tmp_path):
+def test_marian_without_prefix_runs_in_vanilla_argostranslate(registry, tmp_path):
     """Vanilla argostranslate loads and runs a converted single-pair Marian package."""
     import ctranslate2
     import sentencepiece
 
     folder = checkpoint(tmp_path, "marian")
     archive = convert.convert(str(folder), "en", "km", tmp_path / "m.argosmodel", quantization="float32")
-    model = models.add(archive)
-    package = models.argos_package_module().Package(model.path)
+    model = registry.add(archive)
+    package = registry.argos_package_module().Package(model.path)
     tokens = package.tokenizer.encode(TEXT[0])
     raw = ctranslate2.Translator(str(model.path / "model"), compute_type="auto").translate_batch(  # argos's type
         [tokens], beam_size=4, length_penalty=0.2, replace_unknowns=True)[0].hypotheses[0]

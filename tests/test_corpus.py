@@ -3,7 +3,9 @@ import json
 import pytest
 
 from workflow import corpus
-from workflow.corpus import Document, IngestError
+from workflow.corpus import Document, Rejected, sample_dir
+
+CORPUS = sample_dir()
 
 
 def read_one(path):
@@ -58,7 +60,7 @@ def test_json_and_jsonl_records(tmp_path):
         + json.dumps({"title": "B", "text": 5}) + "\n" + json.dumps([1, 2]) + "\n")
     items = list(corpus.read([tmp_path]))
     docs = [i for i in items if isinstance(i, Document)]
-    errors = [i for i in items if isinstance(i, IngestError)]
+    errors = [i for i in items if isinstance(i, Rejected)]
     assert [d.id for d in docs] == ["many-1", "x1"]
     assert [e.source.rsplit(":", 1)[1] for e in errors] == ["3", "4", "5"]
     assert "invalid JSON" in errors[0].reason
@@ -83,7 +85,6 @@ def test_voa_site_markup_is_cleaned():
 
 
 def test_bundled_corpus_is_clean(tmp_path):
-    from tests.conftest import CORPUS
 
     docs = list(corpus.read([CORPUS]))
     assert len(docs) == 42 and all(isinstance(d, Document) for d in docs)
@@ -108,7 +109,7 @@ def test_bad_inputs_are_named_with_their_cause(tmp_path, name, content, reason):
     path = tmp_path / name
     path.write_bytes(content)
     item = read_one(path)
-    assert isinstance(item, IngestError)
+    assert isinstance(item, Rejected)
     assert item.source == str(path)
     assert reason in item.reason
 
@@ -126,3 +127,54 @@ def test_missing_path_and_duplicate_ids(tmp_path):
 
 def test_invisible_and_control_characters_are_removed():
     assert corpus.clean_text("Hun\u200b Sen\u202e said\x07 so.") == "Hun Sen said so."
+
+
+def test_default_ids_are_paths_below_the_folder_so_same_names_never_collide(tmp_path):
+    for year in ("2024", "2025"):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "index.html").write_text(f"<h1>Story {year}</h1><p>It happened in {year}.</p>")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "b.txt").write_text("One.\n")
+    (tmp_path / "a-b.txt").write_text("Two.\n")
+    items = list(corpus.read([tmp_path]))
+    assert all(isinstance(i, Document) for i in items), items
+    assert sorted(i.id for i in items) == ["2024/index", "2025/index", "a-b", "a/b"]
+    assert [i.id for i in corpus.read([tmp_path / "2024" / "index.html"])] == ["index"]  # a file alone: its name
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("..", None), ("../../admin/users", "admin/users"), ("a\nb", "a-b"), ("\u202eevil\u2066", "evil"),
+    ("  CMS id 42 ", "CMS-id-42"), ("x/./y//z", "x/y/z"), ("é/1", "é/1"), ("\x00", None), ("a" * 300, "a" * 200),
+])
+def test_ids_are_constrained_at_ingest(tmp_path, raw, expected):
+    path = tmp_path / "items.jsonl"
+    path.write_text(json.dumps({"id": raw, "title": "T", "text": "Something happened today."}) + "\n")
+    [item] = corpus.read([path])
+    if expected is None:
+        assert isinstance(item, Rejected) and "'id'" in item.reason
+    else:
+        assert isinstance(item, Document) and item.id == expected
+
+
+def test_a_deeply_nested_line_is_one_bad_line(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    good = json.dumps({"id": "ok", "title": "T", "text": "Something happened today."})
+    path.write_text(good.replace('"ok"', '"first"') + "\n" + "[" * 100_000 + "\n" + good + "\n")
+    items = list(corpus.read([path]))
+    assert [type(i).__name__ for i in items] == ["Document", "Rejected", "Document"]
+    assert items[1].source.endswith(":2") and "nested too deeply" in items[1].reason
+    nested = tmp_path / "one.json"
+    nested.write_text("{\"a\":" * 100_000)
+    [item] = corpus.read([nested])
+    assert isinstance(item, Rejected) and "nested too deeply" in item.reason
+
+
+def test_a_fifo_is_named_for_what_it_is(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    [item] = corpus.read([fifo])
+    assert isinstance(item, Rejected) and "FIFO" in item.reason
+    [missing] = corpus.read([tmp_path / "nothing.txt"])
+    assert missing.reason == "no such file or folder"

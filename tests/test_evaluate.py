@@ -1,10 +1,12 @@
 import json
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED
 from workflow import evaluate
 from workflow.segment import split_sentences
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # dev evaluation sets, outside the product
 
 DEV = SHARED / "eval" / "summaries-dev.jsonl"
 pytestmark = pytest.mark.skipif(not DEV.exists(), reason="../shared/eval is not here")
@@ -22,12 +24,12 @@ def test_table_has_every_method_and_sane_scores(items):
         assert 0 < row.rouge2 < row.rouge1 <= 100 and 0 < row.rougeLsum <= 100
 
 
-def test_lead3_is_the_first_three_sentences(items):
+def test_lead_is_the_first_three_sentences(items):
     from workflow.corpus import clean_text
 
     for item in items:
         first = [s.text for s in split_sentences(clean_text(item["text"]))][:3]
-        assert evaluate.brief(item["text"], "lead3", 3) == first
+        assert evaluate.brief(item["text"], "lead", 3) == first
 
 
 def test_briefs_are_verbatim_sentences_in_article_order(items):

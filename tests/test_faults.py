@@ -10,7 +10,7 @@ import time
 
 from sqlalchemy import func, select, text
 
-from workflow.store import Article, Brief, Review, Sentence, Store, Translation
+from workflow.store import Article, Brief, Review, Sentence, Translation
 
 KILLS = 5
 
@@ -36,11 +36,10 @@ def _double(corpus) -> int:
     return 42 + len(variants)
 
 
-def test_sigkill_at_random_points_loses_and_redoes_nothing(demo_models, home, corpus_copy):
+def test_sigkill_at_random_points_loses_and_redoes_nothing(demo_models, home, store, corpus_copy):
     rng = random.Random(20261127)
     expected_articles = _double(corpus_copy)
     env = {**os.environ, "BRIEFDESK_HOME": str(home)}
-    store = Store()
     survivors: dict[int, tuple] = {}
     kills = 0
     while kills < KILLS:
@@ -90,13 +89,13 @@ def test_sigkill_at_random_points_loses_and_redoes_nothing(demo_models, home, co
     assert "Nothing to translate" in rerun.stdout
 
 
-def test_batch_and_editors_write_side_by_side(reviewed_store, home, corpus_copy):
+def test_batch_and_editors_write_side_by_side(reviewed_store, home, config, corpus_copy):
     """A batch run in another process while editor threads save and approve through the real app."""
     import re
 
     from web import create_app
 
-    app = create_app({"DATABASE_URL": reviewed_store.url})
+    app = create_app(config)
     env = {**os.environ, "BRIEFDESK_HOME": str(home)}
     batch = subprocess.Popen(_run_command(corpus_copy), env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
@@ -148,37 +147,24 @@ def test_batch_and_editors_write_side_by_side(reviewed_store, home, corpus_copy)
         assert session.scalar(select(func.count(Article.id))) == 42
 
 
-def test_backup_and_restore_round_trip(reviewed_store, tmp_path):
-    from workflow.store import backup, restore
+def test_ctrl_c_records_an_interrupted_run_with_true_counts(demo_models, home, store, corpus_copy):
+    """SIGINT mid-run: exit 130 with one line, the run recorded as interrupted with the translations it really
+    stored (that a rerun then resumes is the SIGKILL test's business)."""
+    from workflow.store import Run
 
-    copy = backup(reviewed_store, tmp_path / "backup.db")
-    with reviewed_store.session() as session:
-        session.execute(text("DELETE FROM articles"))
-    with reviewed_store.read() as session:
-        assert session.scalar(select(func.count(Article.id))) == 0
-    restore(copy, reviewed_store.url)
-    with reviewed_store.read() as session:
-        assert session.scalar(select(func.count(Article.id))) == 3
-        assert session.scalar(select(func.count(Translation.id))) > 0
-    import pytest
-
-    with pytest.raises(FileExistsError):
-        backup(reviewed_store, copy)
-    not_ours = tmp_path / "other.db"
-    import sqlite3
-
-    with sqlite3.connect(not_ours) as other:
-        other.execute("CREATE TABLE t (x)")
-    with pytest.raises(ValueError, match="not a Briefdesk database"):
-        restore(not_ours, reviewed_store.url)
-
-
-def test_db_backup_command(reviewed_store, tmp_path):
-    from click.testing import CliRunner
-
-    from workflow.cli import main
-
-    result = CliRunner().invoke(main, ["db", "backup", str(tmp_path / "b.db")])
-    assert result.exit_code == 0 and "backed up" in result.output
-    result = CliRunner().invoke(main, ["db", "restore", str(tmp_path / "b.db"), "--yes"])
-    assert result.exit_code == 0 and "restored" in result.output
+    env = {**os.environ, "BRIEFDESK_HOME": str(home)}
+    process = subprocess.Popen(_run_command(corpus_copy), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 120
+    while process.poll() is None and _translated(store) == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    stderr = process.communicate(timeout=60)[1]
+    assert process.returncode == 130
+    assert stderr.strip() == "Interrupted." and "Exception ignored" not in stderr and "Traceback" not in stderr
+    with store.read() as session:
+        record = session.scalars(select(Run)).one()
+        stored = session.scalar(select(func.count(Translation.id)))
+    assert record.status == "interrupted" and record.finished_at is not None
+    assert 0 < record.sentences_translated == stored

@@ -7,9 +7,11 @@ import shutil
 
 from sqlalchemy import func, select
 
-from tests.conftest import CORPUS
 from workflow import corpus, pipeline
+from workflow.corpus import sample_dir
 from workflow.store import Article, Brief, Sentence, Translation
+
+CORPUS = sample_dir()
 
 SEED = 1127
 COUNT = 1000
@@ -65,7 +67,7 @@ def generate(folder, rng: random.Random) -> dict[str, str]:
     return kinds
 
 
-def test_fuzzed_batch_never_crashes_and_good_items_complete(demo_models, store, tmp_path):
+def test_fuzzed_batch_never_crashes_and_good_items_complete(demo_models, registry, store, tmp_path):
     folder = tmp_path / "fuzz"
     folder.mkdir()
     kinds = generate(folder, random.Random(SEED))
@@ -74,10 +76,10 @@ def test_fuzzed_batch_never_crashes_and_good_items_complete(demo_models, store, 
     # Ingest alone: every item is a document or a named error.
     items = list(corpus.read([folder]))
     assert len(items) >= COUNT + 2
-    rejected = [i for i in items if isinstance(i, corpus.IngestError)]
+    rejected = [i for i in items if isinstance(i, corpus.Rejected)]
     assert all(i.reason and i.source.startswith(str(folder)) for i in rejected)
 
-    report = pipeline.run([folder], store, pipeline.Options(targets=["zh"]))
+    report = pipeline.run([folder], store, registry, pipeline.Options(targets=["zh"]))
     errors = {e["item"].split("/")[-1].split(":")[0].split("#")[0] for e in report.errors}
     stored = {a.external_id for a in report.articles}
     for name, kind in kinds.items():

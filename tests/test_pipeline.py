@@ -1,15 +1,20 @@
 from sqlalchemy import func, select
 
 from workflow import models, pipeline
+from workflow.config import Config
+from workflow.corpus import sample_dir
+from workflow.models import Registry
 from workflow.store import Article, Brief, Review, Run, Sentence, Translation
+
+CORPUS = sample_dir()
 
 
 def run(paths, store, **options):
-    return pipeline.run(paths, store, pipeline.Options(**options))
+    """The pipeline over the models installed in this test's data dir (the ``home`` fixture's)."""
+    return pipeline.run(paths, store, Registry(Config.from_env()), pipeline.Options(**options))
 
 
 def test_corpus_run_gives_every_article_translations_and_briefs(demo_models, store, references, no_network):
-    from tests.conftest import CORPUS
 
     report = run([CORPUS], store)
     assert report.errors == []
@@ -37,7 +42,6 @@ def test_corpus_run_gives_every_article_translations_and_briefs(demo_models, sto
 
 
 def test_brief_is_the_translation_of_the_chosen_sentences(demo_models, store, references):
-    from tests.conftest import CORPUS
 
     run([CORPUS / "hor-namhong-china-visit.en.txt"], store, budget=pipeline.summarize.Budget(sentences=2),
         algorithm="lead")
@@ -49,7 +53,6 @@ def test_brief_is_the_translation_of_the_chosen_sentences(demo_models, store, re
 
 
 def test_second_run_translates_nothing(demo_models, store):
-    from tests.conftest import CORPUS
 
     first = run([CORPUS / "hor-namhong-china-visit.en.txt"], store)
     assert first.decoded == {"km": 18, "zh": 18}
@@ -86,7 +89,6 @@ def test_changed_model_is_redone(demo_models, store, tmp_path):
 
 
 def test_bad_items_are_reported_and_the_rest_of_the_batch_completes(demo_models, store, tmp_path):
-    from tests.conftest import CORPUS
 
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -106,7 +108,7 @@ def test_bad_items_are_reported_and_the_rest_of_the_batch_completes(demo_models,
     assert "binary" in failed["binary.txt"]
     assert "not UTF-8" in failed["latin1.txt"]
     assert "too large" in failed["huge.txt"]
-    assert "unknown target language 'xx'" in failed["--to xx"]
+    assert "unknown language 'xx'" in failed["--to xx"]
     assert "no en→zt model installed" in failed["--to zt"]
     done = {a.external_id: a for a in report.articles}
     assert set(done) == {"script", "one", "long", "good"}
@@ -116,7 +118,7 @@ def test_bad_items_are_reported_and_the_rest_of_the_batch_completes(demo_models,
         assert "alert" not in session.scalar(select(Article.text).where(Article.external_id == "script"))
 
 
-def test_zt_works_when_its_package_is_installed(demo_models, store, tmp_path):
+def test_zt_works_when_its_package_is_installed(demo_models, registry, store, tmp_path):
     import json
     import shutil
     import zipfile
@@ -130,7 +132,7 @@ def test_zt_works_when_its_package_is_installed(demo_models, store, tmp_path):
             if item.filename.endswith("metadata.json"):
                 data = json.dumps({**json.loads(data), "to_code": "zt"}).encode()
             zout.writestr(item.filename.replace("en_zh", "en_zt"), data)
-    models.add(target)
+    registry.add(target)
     shutil.rmtree(tmp_path / "unused", ignore_errors=True)
     path = tmp_path / "story.txt"
     path.write_text("Hun Sen’s forces won and the prince went into exile.\n")
@@ -144,9 +146,46 @@ def test_pipeline_never_imports_argostranslate_translate(demo_models, store, tmp
 
     path = tmp_path / "story.txt"
     path.write_text("Hun Sen’s forces won and the prince went into exile.\n")
-    code = ("import sys; from workflow import pipeline; from workflow.store import Store; "
-            f"r = pipeline.run([{str(path)!r}], Store()); assert not r.errors, r.errors; "
+    code = ("import sys; from workflow import pipeline; from workflow.config import Config; "
+            "from workflow.models import Registry; from workflow.store import Store; c = Config.from_env(); "
+            f"r = pipeline.run([{str(path)!r}], Store(c.database_url), Registry(c)); assert not r.errors, r.errors; "
             "bad = [m for m in ('argostranslate.translate', 'torch', 'stanza', 'spacy') if m in sys.modules]; "
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_different_story_never_silently_replaces_reviewed_work(demo_models, store, tmp_path):
+    from workflow import review
+
+    first, other = tmp_path / "first", tmp_path / "other"
+    first.mkdir()
+    other.mkdir()
+    (first / "xss-html.txt").write_text("Hun Sen’s forces won and the prince went into exile.\n")
+    (other / "xss-html.txt").write_text("The Khmer Rouge regime was overthrown in 1979.\n")
+    assert run([first], store).errors == []
+    review.decide(store, "xss-html", "km", "approved", "eddie")
+    report = run([other], store)
+    [conflict] = report.errors
+    assert conflict["stage"] == "conflict" and "xss-html-2" in conflict["reason"] and "--replace" in conflict["reason"]
+    with store.read() as session:
+        kept = session.scalar(select(Article).where(Article.external_id == "xss-html"))
+        assert "prince" in kept.text and session.get(Review, (kept.id, "km")).status == "approved"
+        assert "Khmer Rouge" in session.scalar(select(Article.text).where(Article.external_id == "xss-html-2"))
+    again = run([other], store)  # a rerun finds its story already kept: nothing new, no third copy
+    assert again.translated_nothing and [a.external_id for a in again.articles] == ["xss-html-2"]
+    replaced = run([other], store, replace=True)
+    assert replaced.errors == []
+    with store.read() as session:
+        article = session.scalar(select(Article).where(Article.external_id == "xss-html"))
+        assert "Khmer Rouge" in article.text and session.get(Review, (article.id, "km")).status == "new"
+
+
+def test_an_unchanged_rerun_of_decided_work_is_no_conflict(demo_models, store, tmp_path):
+    from workflow import review
+
+    story = tmp_path / "story.txt"
+    story.write_text("Hun Sen’s forces won and the prince went into exile.\n")
+    run([story], store)
+    review.decide(store, "story", "km", "approved", "eddie")
+    assert run([story], store).errors == []

@@ -6,15 +6,17 @@ import re
 import pytest
 from sqlalchemy import select
 
-from workflow import bench, review
-from workflow.store import STATUSES, Article, Review, Store
+from workflow import queue
+from workflow.bench.fill import fill
+from workflow.store import Article, Review, Store
+from workflow.vocabulary import STATUSES
 
 
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> Store:
     path = tmp_path_factory.mktemp("queue")
-    bench._fill(path, 180)  # 41 VOA stories repeated, statuses in a fixed rotation
     store = Store(f"sqlite:///{path / 'briefdesk.db'}")
+    fill(store, 180)  # 41 VOA stories repeated, statuses in a fixed rotation
     with store.session() as session:  # some articles with one language only, some with none
         for article_id in (5, 6, 7):
             session.delete(session.get(Review, (article_id, "zh")))
@@ -51,7 +53,7 @@ def test_queue_matches_a_plain_reading(filled, status, lang, search):
     expected, counts = _expected(filled, status, lang, search)
     seen = []
     for page in range(1, 6):
-        result = review.queue(filled, status=status, lang=lang, search=search, page=page, per_page=50)
+        result = queue.queue(filled, status=status, lang=lang, search=search, page=page, per_page=50)
         assert result.total == len(expected) and result.counts == counts
         if page > result.pages:
             break
@@ -64,8 +66,8 @@ def test_next_article_walks_the_pending_ones_in_queue_order(filled):
     in_review, _ = _expected(filled, "in_review", None, None)
     order, _ = _expected(filled, None, None, None)
     waiting = [a for a in order if a in set(pending) | set(in_review)]
-    walked = [review.next_article(filled)]
-    while (following := review.next_article(filled, walked[-1])) and following != walked[0]:
+    walked = [queue.next_article(filled)]
+    while (following := queue.next_article(filled, walked[-1])) and following != walked[0]:
         walked.append(following)
         assert len(walked) <= len(waiting)
     assert walked == waiting

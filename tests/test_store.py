@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from workflow import review
+from workflow import queue
 from workflow.store import Base, Store
 
 
@@ -18,17 +18,17 @@ def test_migrations_downgrade_and_upgrade_with_data(tmp_path):
     from alembic import command
     from alembic.config import Config
 
-    from workflow import bench
+    from workflow.bench.fill import fill
 
-    bench._fill(tmp_path, 60)
     url = f"sqlite:///{tmp_path / 'briefdesk.db'}"
+    fill(Store(url), 60)
     config = Config()
     config.set_main_option("script_location", "workflow:migrations")
     store = Store(url)
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0003")
-    assert review.queue(Store(url, migrate=False), search="Phnom").total > 0  # the old index still answers
+    assert queue.queue(Store(url, migrate=False), search="Phnom").total > 0  # the old index still answers
     store = Store(url)  # upgrades again
-    assert review.queue(store, search="bench 00042").total == 1  # ids are in the new full-text index
-    assert review.queue(store, search="bench-00042").rows[0].article_id == "bench-00042"
+    assert queue.queue(store, search="bench 00042").total == 1  # ids are in the new full-text index
+    assert queue.queue(store, search="bench-00042").rows[0].article_id == "bench-00042"

@@ -1,13 +1,16 @@
 import pytest
 
 from workflow import summarize
+from workflow.corpus import sample_dir
+from workflow.errors import UsageError
 from workflow.segment import count_words, split_sentences
 from workflow.summarize import ALGORITHMS, Budget
+
+CORPUS = sample_dir()
 
 
 @pytest.fixture(scope="module")
 def article():
-    from tests.conftest import CORPUS
 
     text = (CORPUS / "hor-namhong-china-visit.en.txt").read_text()
     return [s.text for s in split_sentences("\n\n".join(text.splitlines()))]
@@ -47,7 +50,7 @@ def test_brief_of_text_returns_verbatim_sentences():
 
 
 def test_unknown_algorithm_and_bad_budget():
-    with pytest.raises(ValueError, match="unknown summary algorithm"):
+    with pytest.raises(UsageError, match="unknown summary algorithm"):
         summarize.summarize(["A."], algorithm="magic")
     with pytest.raises(ValueError):
         Budget(sentences=None, words=None)

@@ -1,4 +1,4 @@
-from workflow.translate import Settings, Translator, join_sentences
+from workflow.translate import Settings, Translator
 
 
 def test_demo_models_reproduce_their_training_sentences_exactly(demo_models, references):
@@ -13,8 +13,3 @@ def test_scores_are_lower_for_sentences_the_model_never_saw(demo_models, referen
     known, unknown = translator.translate([references[0]["en"], "Bananas are yellow and grow in bunches."])
     assert unknown.score < known.score
 
-
-def test_join_as_each_language_writes():
-    assert join_sentences("zh", ["他说。", "她笑了。"]) == "他说。她笑了。"
-    assert join_sentences("km", ["លោកនិយាយ។", "នាងសើច", "ok."]) == "លោកនិយាយ។ នាងសើច។ ok។"
-    assert join_sentences("en", ["One.", "Two."]) == "One. Two."

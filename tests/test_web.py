@@ -14,10 +14,10 @@ ARTICLE = "hor-namhong-china-visit"
 
 
 @pytest.fixture
-def app(reviewed_store):
+def app(reviewed_store, config):
     from web import create_app
 
-    app = create_app({"DATABASE_URL": reviewed_store.url})
+    app = create_app(config)
     yield app
 
 
@@ -35,6 +35,14 @@ def login(app, name):
 
 def post(client, path, data, page=None):
     return client.post(path, data={**data, "csrf_token": token(client, page or "/approved")})
+
+
+def decide(client, article, lang, decision, **extra):
+    """Approve or reject from the article page, as the form does: naming the version the page showed."""
+    page = f"/articles/{article}"
+    html = client.get(page).get_data(as_text=True)
+    state = re.search(rf'id="decide-{lang}".*?name="state" value="([^"]+)"', html, re.S).group(1)
+    return post(client, f"{page}/decide", {"lang": lang, "decision": decision, "state": state, **extra}, page)
 
 
 def sentence_form(client, lang, position=0):
@@ -80,12 +88,12 @@ def test_posts_without_csrf_token_are_refused(app):
 
 def test_wrong_password_and_rate_limit(app):
     client = app.test_client()
-    for _ in range(10):
+    for _ in range(3):
         response = client.post("/login", data={"username": "eddie", "password": "wrong", "csrf_token": token(client)})
         assert response.status_code == 401
     response = client.post("/login", data={"username": "eddie", "password": "eddie-password",
                                            "csrf_token": token(client)})
-    assert response.status_code == 429
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
 
 
 def test_login_redirects_only_to_local_paths(app):
@@ -174,9 +182,8 @@ def test_second_editor_gets_a_conflict_not_an_overwrite(app, reviewed_store):
 def test_approve_reject_and_edit_sends_back_to_review(app, reviewed_store):
     client = login(app, "eddie")
     page = f"/articles/{ARTICLE}"
-    approve = {"lang": "km", "decision": "approved", "comment": "good"}
-    assert post(client, f"{page}/decide", approve, page).status_code == 303
-    assert post(client, f"{page}/decide", {"lang": "zh", "decision": "rejected"}, page).status_code == 303
+    assert decide(client, ARTICLE, "km", "approved", comment="good").status_code == 303
+    assert decide(client, ARTICLE, "zh", "rejected").status_code == 303
     with reviewed_store.read() as session:
         decisions = [(d.lang, d.status, d.username, d.comment) for d in session.scalars(select(Decision))]
         assert all(d.created_at for d in session.scalars(select(Decision)))
@@ -185,6 +192,23 @@ def test_approve_reject_and_edit_sends_back_to_review(app, reviewed_store):
     post(client, f"{page}/edit", {**sentence_form(client, "km"), "text": "កែម្តងទៀត។"}, page)
     with reviewed_store.read() as session:
         assert session.get(Review, (1, "km")).status == "in_review"
+
+
+def test_a_decision_on_a_version_nobody_saw_is_refused(app, reviewed_store):
+    """Editor A opens the page, editor B saves a change, A approves from the stale page: refused with a
+    conflict, and nothing is approved; after a reload A can approve what is now there."""
+    first, second = login(app, "eddie"), login(app, "erin")
+    page = f"/articles/{ARTICLE}"
+    html = first.get(page).get_data(as_text=True)
+    stale_state = re.search(r'id="decide-km".*?name="state" value="([^"]+)"', html, re.S).group(1)
+    assert post(second, f"{page}/edit", {**sentence_form(second, "km"), "text": "កំណែរបស់អេរីន។"}, page).status_code \
+        == 303
+    response = post(first, f"{page}/decide", {"lang": "km", "decision": "approved", "state": stale_state}, page)
+    assert response.status_code == 409 and "erin saved a change" in response.get_data(as_text=True)
+    assert post(first, f"{page}/decide", {"lang": "km", "decision": "approved"}, page).status_code == 400
+    with reviewed_store.read() as session:
+        assert session.get(Review, (1, "km")).status == "in_review" and not session.scalars(select(Decision)).all()
+    assert decide(first, ARTICLE, "km", "approved").status_code == 303
 
 
 def test_only_admins_manage_users(app):
@@ -204,11 +228,10 @@ def test_only_admins_manage_users(app):
 
 def test_downloads_contain_only_approved_items(app):
     client = login(app, "eddie")
-    page = f"/articles/{ARTICLE}"
     assert client.get(f"/download/{ARTICLE}/km.md").status_code == 404
-    post(client, f"{page}/decide", {"lang": "km", "decision": "approved"}, page)
-    post(client, "/articles/voa-khm-2018-party-FUNCINPEC/decide", {"lang": "zh", "decision": "approved"}, page)
-    post(client, "/articles/voa-khm-2018-party-khmer-rouge/decide", {"lang": "zh", "decision": "rejected"}, page)
+    decide(client, ARTICLE, "km", "approved")
+    decide(client, "voa-khm-2018-party-FUNCINPEC", "zh", "approved")
+    decide(client, "voa-khm-2018-party-khmer-rouge", "zh", "rejected")
     reader = login(app, "rita")
     md = reader.get(f"/download/{ARTICLE}/km.md")
     assert md.status_code == 200 and "attachment" in md.headers["Content-Disposition"]
@@ -235,14 +258,14 @@ def test_downloads_contain_only_approved_items(app):
     assert {(i["article_id"], i["lang"]) for i in items} == {(ARTICLE, "km"), ("voa-khm-2018-party-FUNCINPEC", "zh")}
 
 
-def test_translation_memory_is_reused_and_shown(app, reviewed_store, tmp_path):
+def test_translation_memory_is_reused_and_shown(app, reviewed_store, registry, tmp_path):
     from workflow import pipeline
 
     client = login(app, "eddie")
     post(client, f"/articles/{ARTICLE}/edit", {**sentence_form(client, "zh", 4), "text": "贺南洪说：“我对他说了。”"})
     story = tmp_path / "follow-up.txt"
     story.write_text("“I told him that Cambodia was China’s friend,” Hor Namhong said.\n")
-    report = pipeline.run([story], reviewed_store, pipeline.Options(targets=["zh"]))
+    report = pipeline.run([story], reviewed_store, registry, pipeline.Options(targets=["zh"]))
     assert report.decoded == {"zh": 0}  # taken from memory, not the model
     with reviewed_store.read() as session:
         row = session.scalar(select(Translation).where(Translation.origin == "memory"))
@@ -250,12 +273,12 @@ def test_translation_memory_is_reused_and_shown(app, reviewed_store, tmp_path):
     assert "from memory" in client.get("/articles/follow-up").get_data(as_text=True)
 
 
-def test_script_in_article_and_correction_is_escaped(app, reviewed_store, tmp_path):
+def test_script_in_article_and_correction_is_escaped(app, reviewed_store, registry, tmp_path):
     from workflow import pipeline
 
     story = tmp_path / "xss.txt"
     story.write_text("Officials said <script>alert('x')</script> nothing.\n")
-    pipeline.run([story], reviewed_store, pipeline.Options(targets=["zh"]))
+    pipeline.run([story], reviewed_store, registry, pipeline.Options(targets=["zh"]))
     client = login(app, "eddie")
     html = client.get("/articles/xss").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
@@ -282,5 +305,5 @@ def test_secret_key_is_generated_once_into_the_data_dir(app, home):
 
     key = (home / "secret_key").read_text()
     assert len(key) == 64 and app.secret_key == key
-    assert create_app({"DATABASE_URL": app.extensions["briefdesk_store"].url}).secret_key == key
+    assert create_app(app.extensions["briefdesk_config"]).secret_key == key
     assert (home / "secret_key").stat().st_mode & 0o077 == 0

@@ -12,27 +12,33 @@ from pathlib import Path
 
 from flask import Flask
 
-from workflow import home
+from workflow import languages
+from workflow.config import Config
 from workflow.store import Store
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: Config, overrides: dict | None = None) -> Flask:
+    """The review app over ``config``'s store; ``overrides`` set Flask settings (tests)."""
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=_secret_key(home.home()),
+        SECRET_KEY=_secret_key(config.home),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # Behind HTTPS (a reverse proxy), set BRIEFDESK_SECURE_COOKIES=1 so cookies never travel in clear.
-        SESSION_COOKIE_SECURE=os.environ.get("BRIEFDESK_SECURE_COOKIES") == "1",
+        SESSION_COOKIE_SECURE=config.secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session
         MAX_CONTENT_LENGTH=1_000_000,
-        LOGIN_ATTEMPTS=10,
-        LOGIN_WINDOW_S=300,
     )
-    app.config.update(config or {})
-    app.extensions["briefdesk_store"] = Store(app.config.get("DATABASE_URL"))
+    app.config.update(overrides or {})
+    if config.trusted_proxies:  # believe X-Forwarded-For/-Proto from exactly that many proxies, no more
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
+    app.extensions["briefdesk_config"] = config
+    app.extensions["briefdesk_store"] = Store(config.database_url)
+    app.jinja_env.globals.update(language_label=languages.label, language_tag=languages.bcp47)
 
     from web import admin, articles, auth, downloads, queue, security
 

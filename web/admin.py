@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 from web import store
 from web.auth import role_required
 from workflow import accounts
+from workflow.vocabulary import ROLES
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -18,7 +19,7 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 class UserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
-    role = SelectField("Role", choices=list(accounts.ROLES))
+    role = SelectField("Role", choices=list(ROLES))
 
 
 @blueprint.route("/users", methods=["GET", "POST"])
@@ -52,4 +53,16 @@ def remove(username: str):
         flash(str(error), "error")
     else:
         flash(f"Removed {username}.", "info")
+    return redirect(url_for(".users"), 303)
+
+
+@blueprint.route("/users/<username>/sessions/end", methods=["POST"])
+@role_required("admin")
+def end_sessions(username: str):
+    try:
+        ended = accounts.end_sessions(store(), username)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"Ended {ended} session(s) of {username}.", "info")
     return redirect(url_for(".users"), 303)

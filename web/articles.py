@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from web import store
 from web.auth import role_required
-from workflow import review
+from workflow import queue, review
+from workflow.vocabulary import REVIEWERS
 
 blueprint = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -20,14 +21,14 @@ def _view(article_id: str):
 
 
 @blueprint.route("/<path:article_id>")
-@role_required("editor", "admin")
+@role_required(*REVIEWERS)
 def show(article_id: str):
-    return render_template("article.html", view=_view(article_id), conflict=None,
-                           next_id=review.next_article(store(), article_id))
+    return render_template("article.html", view=_view(article_id), conflict=None, stale=None,
+                           next_id=queue.next_article(store(), article_id))
 
 
 @blueprint.route("/<path:article_id>/edit", methods=["POST"])
-@role_required("editor", "admin")
+@role_required(*REVIEWERS)
 def edit(article_id: str):
     lang = request.form.get("lang", "")
     text = request.form.get("text", "")
@@ -44,7 +45,7 @@ def edit(article_id: str):
     except review.Conflict as conflict:
         flash("Someone else saved this item while you were editing. Compare and save again.", "error")
         theirs = conflict.theirs
-        return render_template("article.html", view=_view(article_id), next_id=None,
+        return render_template("article.html", view=_view(article_id), next_id=None, stale=None,
                                conflict={"lang": lang, "item": item, "theirs": theirs, "yours": conflict.yours}), 409
     except review.ReviewError as error:
         flash(str(error), "error")
@@ -55,18 +56,26 @@ def edit(article_id: str):
 
 
 @blueprint.route("/<path:article_id>/decide", methods=["POST"])
-@role_required("editor", "admin")
+@role_required(*REVIEWERS)
 def decide(article_id: str):
     lang = request.form.get("lang", "")
     decision = request.form.get("decision", "")
+    state = request.form.get("state")
+    if not state:
+        abort(400)  # a decision always names the version it was taken on
     try:
-        review.decide(store(), article_id, lang, decision, current_user.username, request.form.get("comment", ""))
+        review.decide(store(), article_id, lang, decision, current_user.username, request.form.get("comment", ""),
+                      state=state)
+    except review.StaleDecision as stale:
+        flash(str(stale), "error")
+        return render_template("article.html", view=_view(article_id), next_id=None, conflict=None,
+                               stale=stale), 409
     except review.ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303
     flash(f"{lang}: {decision}.", "info")
     if request.form.get("then") == "next":
-        following = review.next_article(store(), article_id)
+        following = queue.next_article(store(), article_id)
         if following:
             return redirect(url_for(".show", article_id=following), 303)
     return redirect(url_for(".show", article_id=article_id), 303)

@@ -1,9 +1,16 @@
-"""Login, logout, the current user, and role checks."""
+"""Login, logout, the current user, role checks, and where a login may send the browser next.
+
+A session is a row in the store (``workflow.accounts``): the cookie carries only a random token, so logout,
+a password or role change, removal and an admin's "end sessions" take effect on the very next request.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import wraps
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
@@ -13,6 +20,7 @@ from wtforms.validators import DataRequired, Length
 
 from web import store
 from workflow import accounts
+from workflow.vocabulary import REVIEWERS
 
 blueprint = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -23,13 +31,17 @@ login_manager.session_protection = "strong"
 
 @dataclass
 class SessionUser(UserMixin):
-    id: int
+    token: str
+    """The session's token: what the cookie holds, and what identifies the user to Flask-Login."""
     username: str
     role: str
 
+    def get_id(self) -> str:
+        return self.token
+
     @property
     def can_review(self) -> bool:
-        return self.role in ("editor", "admin")
+        return self.role in REVIEWERS
 
     @property
     def is_admin(self) -> bool:
@@ -41,9 +53,12 @@ def init_app(app) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> SessionUser | None:
-    user = accounts.get_user(store(), int(user_id)) if user_id.isdigit() else None
-    return SessionUser(user.id, user.username, user.role) if user else None
+def load_user(token: str) -> SessionUser | None:
+    config = current_app.extensions["briefdesk_config"]
+    lifetimes = accounts.Lifetimes(idle=timedelta(minutes=config.session_idle_minutes),
+                                   absolute=timedelta(hours=config.session_hours))
+    user = accounts.session_user(store(), token, lifetimes)
+    return SessionUser(token, user.username, user.role) if user else None
 
 
 def role_required(*roles: str):
@@ -72,30 +87,47 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        # Failures are counted per client address and per username, in the database: every server process
-        # sees them, so more worker processes do not mean more guesses.
-        keys = (f"ip:{request.remote_addr}", f"user:{form.username.data.lower()}")
-        window = current_app.config["LOGIN_WINDOW_S"]
-        if accounts.login_blocked(store(), keys, current_app.config["LOGIN_ATTEMPTS"], window):
-            flash("Too many failed logins. Wait a few minutes and try again.", "error")
-            return render_template("login.html", form=form), 429
-        user = accounts.authenticate(store(), form.username.data, form.password.data)
+        address, username = request.remote_addr or "?", form.username.data
+        wait = accounts.login_wait(store(), address, username)
+        if wait:
+            flash(f"Too many failed logins. Try again in {wait} seconds.", "error")
+            return render_template("login.html", form=form), 429, {"Retry-After": str(wait)}
+        limited = accounts.address_limited(store(), address)
+        user = accounts.authenticate(store(), username, form.password.data)
         if user is not None:
-            accounts.login_succeeded(store(), keys)
-            login_user(SessionUser(user.id, user.username, user.role))
-            target = request.args.get("next", "")
-            # Only local paths: never redirect to another site.
-            if not target.startswith("/") or target.startswith("//") or "\\" in target:
-                target = url_for("queue.index")
-            return redirect(target)
-        accounts.login_failed(store(), keys, window)
-        flash("Wrong username or password.", "error")
-        status = 401
+            accounts.login_succeeded(store(), address, username)
+            login_user(SessionUser(accounts.start_session(store(), user.id), user.username, user.role))
+            return redirect(safe_next(request.args.get("next", "")) or url_for("queue.index"))
+        accounts.login_failed(store(), address, username)
+        flash("Too many failed logins from this address. Wait a few minutes and try again." if limited
+              else "Wrong username or password.", "error")
+        status = 429 if limited else 401
     return render_template("login.html", form=form), status
 
 
 @blueprint.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        accounts.end_session(store(), current_user.token)
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+_STRIPPED = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
+_REMOVED = re.compile(r"[\t\n\r]")
+
+
+def safe_next(target: str) -> str | None:
+    """``target`` as a path on this site, or None. Decided on the URL a browser would follow: browsers strip
+    leading/trailing control characters and spaces, drop tabs and newlines anywhere, and read ``\\`` as ``/``;
+    anything that then names a scheme or a host (``//host``), or any other control character, is refused."""
+    cleaned = _REMOVED.sub("", _STRIPPED.sub("", target or "")).replace("\\", "/")
+    if not cleaned.startswith("/") or cleaned.startswith("//") or re.search(r"[\x00-\x1f\x7f]", cleaned):
+        return None
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc or "//" in parts.path or re.search(r"(^|/)\.\.?(/|$)", parts.path):
+        return None
+    final = quote(cleaned, safe="/?&=%#:@!$'()*+,;~-._")
+    final_parts = urlsplit(final)
+    return final if not final_parts.scheme and not final_parts.netloc and final.startswith("/") else None

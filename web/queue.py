@@ -6,8 +6,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from web import store
-from workflow import review
-from workflow.store import STATUSES
+from workflow import queue
+from workflow.vocabulary import STATUSES
 
 blueprint = Blueprint("queue", __name__)
 
@@ -21,6 +21,6 @@ def index():
     lang = request.args.get("lang") or None
     search = (request.args.get("q") or "").strip()[:200] or None
     page = request.args.get("page", 1, type=int)
-    result = review.queue(store(), status=status, lang=lang, search=search, page=page)
+    result = queue.queue(store(), status=status, lang=lang, search=search, page=page)
     return render_template("queue.html", page=result, status=status, lang=lang, search=search or "",
                            statuses=STATUSES)

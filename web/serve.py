@@ -23,9 +23,7 @@ def run(app: Flask, host: str, port: int, workers: int | None = None) -> None:
     workers = workers or default_workers()
     app.extensions["briefdesk_store"].engine.dispose()
     if sys.platform == "win32":
-        import waitress
-
-        waitress.serve(app, host=host, port=port, threads=8, ident="briefdesk")
+        waitress_server(app, host, port).run()
         return
     _gunicorn(app, {
         "bind": f"{host}:{port}",
@@ -36,6 +34,15 @@ def run(app: Flask, host: str, port: int, workers: int | None = None) -> None:
         "errorlog": "-",
         "proc_name": "briefdesk",
     })
+
+
+def waitress_server(app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
+    """A waitress server for ``app`` (``.run()`` serves; port 0 picks a free one: ``.effective_port``).
+    Proxy headers are passed to the app, whose ProxyFix believes them only from configured proxies."""
+    import waitress
+
+    return waitress.create_server(app, host=host, port=port, threads=threads, ident="briefdesk",
+                                  clear_untrusted_proxy_headers=False)
 
 
 def _gunicorn(app: Flask, options: dict) -> None:

@@ -1,33 +1,49 @@
-"""People who use the review app: readers download approved briefs, editors review, admins manage users."""
+"""People who use the review app, their sessions, and the login throttle.
+
+Readers download approved briefs, editors review, admins also manage users. Usernames are compared in one
+form (NFKC, trimmed, case-folded), so ``Eddie`` and ``eddie`` are one account. A session is a row keyed by the
+hash of a random token: logout, a password or role change and removal delete a user's rows, which ends every
+browser of theirs at once; sessions also end after an idle and an absolute lifetime.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from workflow.store import LoginFailure, Store, User, utcnow
+from workflow.errors import BriefdeskError
+from workflow.store import LoginFailure, LoginSession, Store, User, utcnow
+from workflow.vocabulary import ROLES
 
-ROLES = ("reader", "editor", "admin")
 MIN_PASSWORD = 8
-_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,79}$")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 # Compared against when the user does not exist, so a login takes as long either way.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-class AccountError(ValueError):
+class AccountError(BriefdeskError):
     pass
 
 
+def normalize(username: str) -> str:
+    """The one form a username is stored and compared in."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()
+
+
 def add_user(store: Store, username: str, password: str, role: str) -> User:
-    if not _USERNAME.match(username or ""):
+    username = normalize(username)
+    if not _USERNAME.match(username):
         raise AccountError("a username is 2-80 letters, digits, '.', '_' or '-', starting with a letter or digit")
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+    _check_password(password)
     with store.session() as session:
         if session.scalar(select(User).where(User.username == username)):
             raise AccountError(f"user {username!r} already exists")
@@ -37,13 +53,22 @@ def add_user(store: Store, username: str, password: str, role: str) -> User:
 
 
 def set_password(store: Store, username: str, password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+    """Change a password; every session of the user ends."""
+    _check_password(password)
     with store.session() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise AccountError(f"no user {username!r}")
+        user = _user(session, username)
         user.password_hash = generate_password_hash(password)
+        session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+def set_role(store: Store, username: str, role: str) -> None:
+    """Change a role; every session of the user ends (they log in again with the new rights)."""
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    with store.session() as session:
+        user = _user(session, username)
+        user.role = role
+        session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
 def list_users(store: Store) -> list[User]:
@@ -51,47 +76,149 @@ def list_users(store: Store) -> list[User]:
         return list(session.scalars(select(User).order_by(User.username)))
 
 
-def get_user(store: Store, user_id: int) -> User | None:
-    with store.read() as session:
-        return session.get(User, user_id)
-
-
 def remove_user(store: Store, username: str) -> None:
     with store.session() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise AccountError(f"no user {username!r}")
+        user = _user(session, username)
+        session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
         session.delete(user)
 
 
 def authenticate(store: Store, username: str, password: str) -> User | None:
     with store.read() as session:
-        user = session.scalar(select(User).where(User.username == username))
+        user = session.scalar(select(User).where(User.username == normalize(username)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
     return user if check_password_hash(user.password_hash, password or "") else None
 
 
-# --- login rate limit: in the database, so every server process sees the same failures -------------------------
+def demo_login(store: Store) -> str:
+    """Create (or reset) the ``demo`` admin with a fresh random password, returned once: nothing guessable is
+    ever left behind."""
+    password = secrets.token_urlsafe(12)
+    try:
+        add_user(store, "demo", password, "admin")
+    except AccountError:  # it exists: a fresh password, and admin again whatever it was made since
+        set_password(store, "demo", password)
+        set_role(store, "demo", "admin")
+    return password
 
 
-def login_blocked(store: Store, keys: tuple[str, ...], attempts: int, window_s: float) -> bool:
-    """Whether any of ``keys`` (``ip:…``, ``user:…``) failed ``attempts`` times in the last ``window_s``."""
-    since = utcnow() - timedelta(seconds=window_s)
+# --- sessions ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    idle: timedelta = timedelta(hours=2)
+    absolute: timedelta = timedelta(hours=12)
+    """A newsroom shift: idle for two hours or twelve hours after login, log in again."""
+
+
+def start_session(store: Store, user_id: int) -> str:
+    """A new session for the user; returns its token (kept by the browser only)."""
+    token = secrets.token_urlsafe(32)
+    with store.session() as session:
+        session.add(LoginSession(id=_digest(token), user_id=user_id))
+    return token
+
+
+def session_user(store: Store, token: str, lifetimes: Lifetimes = Lifetimes()) -> User | None:
+    """The user of a live session, or None (unknown, ended or expired: an expired one is deleted)."""
+    now = utcnow()
     with store.read() as session:
-        return any(session.scalar(select(func.count()).where(LoginFailure.key == key, LoginFailure.at > since))
-                   >= attempts for key in keys)
+        row = session.execute(select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+                              .where(LoginSession.id == _digest(token))).first()
+    if row is None:
+        return None
+    live, user = row
+    if now - live.seen_at > lifetimes.idle or now - live.created_at > lifetimes.absolute:
+        end_session(store, token)
+        return None
+    if now - live.seen_at > timedelta(minutes=1):  # one write a minute at most, not one per page
+        with store.session() as session:
+            session.execute(LoginSession.__table__.update().where(LoginSession.id == live.id).values(seen_at=now))
+    return user
 
 
-def login_failed(store: Store, keys: tuple[str, ...], window_s: float) -> None:
-    """Record a failed login under each key, forgetting failures older than the window."""
+def end_session(store: Store, token: str) -> None:
+    with store.session() as session:
+        session.execute(delete(LoginSession).where(LoginSession.id == _digest(token)))
+
+
+def end_sessions(store: Store, username: str) -> int:
+    """End every session of a user (an admin's button); returns how many there were."""
+    with store.session() as session:
+        user = _user(session, username)
+        return session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount
+
+
+# --- login throttle: in the database, so every server process sees the same failures ---------------------------
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Failures are counted per (address, username) pair, with back-off, and per address. The pair's wait
+    stops one attacker on one account without locking out the account's owner elsewhere; the address limit
+    slows a spray of usernames, but lets a correct password through (behind a proxy, everyone shares one
+    address)."""
+
+    window: timedelta = timedelta(minutes=15)
+    free_failures: int = 3
+    """Failures of a pair before it has to wait: 2 s, then 4 s, 8 s... at most ``max_wait``."""
+    max_wait: timedelta = timedelta(minutes=15)
+    address_failures: int = 50
+
+
+def login_wait(store: Store, address: str, username: str, throttle: Throttle = Throttle()) -> int:
+    """Seconds this (address, username) must wait before its password is even checked (0: go ahead)."""
+    now = utcnow()
+    with store.read() as session:
+        count, last = session.execute(select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.key == _pair(address, username), LoginFailure.at > now - throttle.window)).one()
+    if count < throttle.free_failures or last is None:
+        return 0
+    doublings = min(count - throttle.free_failures + 1, 30)  # capped before the power: no overflow at any count
+    wait = min(timedelta(seconds=2 ** doublings), throttle.max_wait)
+    return max(0, int((last + wait - now).total_seconds() + 0.999))
+
+
+def address_limited(store: Store, address: str, throttle: Throttle = Throttle()) -> bool:
+    """Whether the address has failed too often: only a correct password gets through then."""
+    with store.read() as session:
+        return session.scalar(select(func.count()).where(
+            LoginFailure.key == f"ip:{address}", LoginFailure.at > utcnow() - throttle.window)) \
+            >= throttle.address_failures
+
+
+def login_failed(store: Store, address: str, username: str, throttle: Throttle = Throttle()) -> None:
+    """Record a failure for the pair and the address, forgetting failures older than the window."""
     now = utcnow()
     with store.session() as session:
-        session.execute(delete(LoginFailure).where(LoginFailure.at <= now - timedelta(seconds=window_s)))
-        session.add_all(LoginFailure(key=key, at=now) for key in keys)
+        session.execute(delete(LoginFailure).where(LoginFailure.at <= now - throttle.window))
+        session.add_all([LoginFailure(key=_pair(address, username), at=now), LoginFailure(key=f"ip:{address}", at=now)])
 
 
-def login_succeeded(store: Store, keys: tuple[str, ...]) -> None:
+def login_succeeded(store: Store, address: str, username: str) -> None:
+    """Forget the pair's failures (the address's stay: one's own success never clears others' guesses)."""
     with store.session() as session:
-        session.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))
+        session.execute(delete(LoginFailure).where(LoginFailure.key == _pair(address, username)))
+
+
+def _pair(address: str, username: str) -> str:
+    return f"pair:{address}|{normalize(username)[:200]}"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _user(session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == normalize(username)))
+    if user is None:
+        raise AccountError(f"no user {username!r}")
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")

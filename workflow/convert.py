@@ -18,13 +18,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# Language tokens per architecture, for Briefdesk's language codes.
-LANGUAGE_TOKENS = {
-    "nllb": {"en": "eng_Latn", "km": "khm_Khmr", "zh": "zho_Hans", "zt": "zho_Hant"},
-    "m2m100": {"en": "__en__", "km": "__km__", "zh": "__zh__"},
-    "madlad": {"km": "<2km>", "zh": "<2zh>", "zt": "<2zh_Hant>"},
-    "marian": {"km": ">>khm<<", "zh": ">>cmn_Hans<<", "zt": ">>cmn_Hant<<"},
-}
+from workflow import languages
+from workflow.errors import BriefdeskError
 
 
 @dataclass(frozen=True)
@@ -53,8 +48,29 @@ RECIPES = {
 }
 
 
-class ConvertError(Exception):
+class ConvertError(BriefdeskError):
     pass
+
+
+RECIPES_FIRST = ("km",)
+"""Languages installed from a recipe by default: the Argos index has no Khmer model."""
+
+
+def recipe(lang: str, name: str | None = None) -> Recipe:
+    """The named recipe for ``lang`` (its first one by default), or a ConvertError listing the choices."""
+    known = RECIPES.get(lang, {})
+    if name is None and known:
+        name = next(iter(known))
+    if name not in known:
+        raise ConvertError(f"no recipe {name!r} for {lang}; choose one of {', '.join(known) or 'none'}")
+    return known[name]
+
+
+def install(chosen: Recipe, lang: str, registry) -> object:
+    """Download ``chosen``'s checkpoint (needs the internet), convert it and install it into ``registry``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = convert(chosen.hub_id, "en", lang, Path(tmp) / "model.argosmodel", license=chosen.license)
+        return registry.add(archive)
 
 
 def architecture(folder: Path) -> str:
@@ -101,7 +117,7 @@ def convert(source: str, from_code: str, to_code: str, output: Path, *, quantiza
     """Convert a checkpoint into an ``.argosmodel`` at ``output``; returns it."""
     from ctranslate2.converters import TransformersConverter
 
-    from workflow.models import pack
+    from workflow.packages import pack
 
     folder = resolve(source)
     kind = architecture(folder)
@@ -149,10 +165,9 @@ def _vocabulary(model_dir: Path) -> set[str]:
 
 def _tokens(kind: str, from_code: str, to_code: str, vocabulary: set[str]) -> dict:
     """What the translator must put around each sentence for this architecture and language pair."""
-    tokens = LANGUAGE_TOKENS[kind]
-
     def need(code: str) -> str:
-        token = tokens.get(code)
+        language = languages.find(code)
+        token = language.model_tokens.get(kind) if language else None
         if token is None or (vocabulary and token not in vocabulary):
             raise ConvertError(f"this {kind} model has no token for {code!r} (looked for {token!r})")
         return token

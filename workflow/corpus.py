@@ -1,33 +1,30 @@
 """Ingest: turn files into clean English documents, one bad item never stopping the rest.
 
-Rules (also in the README):
+What is read and how (file types, titles, cleaning, what is refused) is documented once, for users, in
+``docs/operations.md`` ("What ingest accepts"); keep it in step with this module.
 
-* A folder is walked recursively in name order; only ``.txt .md .markdown .html .htm .json .jsonl`` files are
-  read, and ``README*``/``LICENSE*`` files and names starting with ``.`` or ``_`` are skipped.
-* ``.txt``: paragraphs are separated by blank lines (a file with no blank line has one paragraph a line). The
-  first line is the title when it is short (at most 20 words), ends without sentence punctuation and a blank line
-  follows it; otherwise the title comes from the file name.
-* ``.md``: an optional ``---`` front matter with ``title:``, else the first ``# heading`` is the title. Markup
-  (links, emphasis, heading marks, Kramdown attribute lines) is removed.
-* ``.html``: the ``<h1>`` (or ``<title>``) is the title; the text comes from ``<article>``, ``<main>`` or
-  ``<body>``, without scripts, styles, navigation, headers, footers and asides.
-* ``.json``: an object, or a list of objects, with ``title`` and ``text``; ``.jsonl``: one such object a line.
-  ``id`` is used when present, else the file name (and line number).
-* Site markup left in VOA stories is cleaned: Kramdown attribute lines (``{:.pullquote}``), pull-quotes (which
-  repeat a quote from the story) and the trailing ``##### Sources #####`` block.
-
-Every document or problem is yielded in order: a :class:`Document` or an :class:`IngestError` naming the item.
+Every document or problem is yielded in order: a :class:`Document` or an :class:`Rejected` naming the item.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def sample_dir() -> Path:
+    """The sample corpus that ships with Briefdesk: package data in an installed wheel (``workflow/sample``),
+    the repository's ``corpus/`` folder in a clone."""
+    package = Path(__file__).resolve().parent
+    installed = package / "sample"
+    return installed if installed.is_dir() else package.parent / "corpus"
+
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
 MAX_ARTICLE_BYTES = 2_000_000
@@ -48,7 +45,10 @@ class Document:
 
 
 @dataclass(frozen=True)
-class IngestError:
+class Rejected:
+    """An input that could not be read as an article: where it is, and why (a record, not an exception: the
+    batch goes on)."""
+
     source: str
     reason: str
 
@@ -56,58 +56,72 @@ class IngestError:
         return f"{self.source}: {self.reason}"
 
 
-def read(paths: Iterable[str | Path]) -> Iterator[Document | IngestError]:
-    """Yield a Document or an IngestError for every article found under ``paths``."""
+def read(paths: Iterable[str | Path]) -> Iterator[Document | Rejected]:
+    """Yield a Document or a Rejected for every article found under ``paths``."""
     seen: set[str] = set()
     for path in paths:
         for item in _read_path(Path(path)):
             if isinstance(item, Document):
                 if item.id in seen:
-                    item = IngestError(item.source, f"duplicate article id {item.id!r} in this batch")
+                    item = Rejected(item.source, f"duplicate article id {item.id!r} in this batch")
                 else:
                     seen.add(item.id)
             yield item
 
 
-def _read_path(path: Path) -> Iterator[Document | IngestError]:
+def _read_path(path: Path) -> Iterator[Document | Rejected]:
     if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            relative = child.relative_to(path).parts
-            if child.is_file() and _wanted(child) and not any(p.startswith((".", "_")) for p in relative):
-                yield from _read_file(child)
+        yield from _walk(path)
     elif path.is_file():
         if path.suffix.lower() not in SUFFIXES:
-            yield IngestError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
-                                         f"use one of {', '.join(sorted(SUFFIXES))}")
+            yield Rejected(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
+                                      f"use one of {', '.join(sorted(SUFFIXES))}")
         else:
-            yield from _read_file(path)
+            yield from _read_file(path, _file_id(Path(path.name)))
+    elif path.exists():
+        yield Rejected(str(path), "not a regular file or folder (a FIFO, socket or device); give a file")
     else:
-        yield IngestError(str(path), "no such file or folder")
+        yield Rejected(str(path), "no such file or folder")
+
+
+def _walk(root: Path) -> Iterator[Document | Rejected]:
+    """Files under ``root`` in name order; an article's default id is its path below ``root`` (``2024/index``),
+    so files of the same name in different folders never collide. A folder that cannot be read is reported."""
+    unreadable: list[OSError] = []
+    found: list[Path] = []
+    for folder, folders, files in os.walk(root, onerror=unreadable.append):
+        folders[:] = sorted(f for f in folders if not f.startswith((".", "_")))
+        found += [Path(folder) / f for f in files if not f.startswith((".", "_")) and _wanted(Path(f))]
+    for error in unreadable:
+        yield Rejected(error.filename or str(root), f"cannot read folder: {error.strerror or error}")
+    for child in sorted(found):
+        relative = child.relative_to(root)
+        yield from _read_file(child, _file_id(relative.parent / relative.name))
 
 
 def _wanted(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES and not path.name.upper().startswith(("README", "LICENSE"))
 
 
-def _read_file(path: Path) -> Iterator[Document | IngestError]:
+def _read_file(path: Path, default_id: str) -> Iterator[Document | Rejected]:
     source = str(path)
     suffix = path.suffix.lower()
     try:
         raw = path.read_bytes()
     except OSError as error:
-        yield IngestError(source, f"cannot read: {error.strerror or error}")
+        yield Rejected(source, f"cannot read: {error.strerror or error}")
         return
     if suffix == ".jsonl":
-        yield from _read_jsonl(raw, path)
+        yield from _read_jsonl(raw, path, default_id)
         return
     problem = _check_bytes(raw)
     if problem:
-        yield IngestError(source, problem)
+        yield Rejected(source, problem)
         return
     text = raw.decode("utf-8-sig")
     try:
         if suffix == ".json":
-            yield from _from_json(text, path)
+            yield from _from_json(text, path, default_id)
             return
         if suffix in {".html", ".htm"}:
             title, body = _parse_html(text)
@@ -116,9 +130,9 @@ def _read_file(path: Path) -> Iterator[Document | IngestError]:
         else:
             title, body = _parse_txt(text)
     except RecursionError:
-        yield IngestError(source, "markup nested too deeply to read")
+        yield Rejected(source, "markup nested too deeply to read")
         return
-    yield _document(_file_id(path), title or _title_from_name(path), body, source)
+    yield _document(default_id, title or _title_from_name(path), body, source)
 
 
 def _check_bytes(raw: bytes, limit: int = MAX_ARTICLE_BYTES) -> str | None:
@@ -135,13 +149,13 @@ def _check_bytes(raw: bytes, limit: int = MAX_ARTICLE_BYTES) -> str | None:
     return None
 
 
-def _document(doc_id: str, title: str, body: str, source: str) -> Document | IngestError:
+def _document(doc_id: str, title: str, body: str, source: str) -> Document | Rejected:
     title = clean_text(title).replace("\n", " ").strip()
     body = clean_text(body)
     if not any(ch.isalpha() for ch in body):
-        return IngestError(source, "no text to translate (empty after cleaning)")
+        return Rejected(source, "no text to translate (empty after cleaning)")
     if len(body.encode()) > MAX_ARTICLE_BYTES:
-        return IngestError(source, f"text too large (over {MAX_ARTICLE_BYTES / 1e6:.0f} MB)")
+        return Rejected(source, f"text too large (over {MAX_ARTICLE_BYTES / 1e6:.0f} MB)")
     return Document(id=doc_id, title=title or doc_id, text=body, source=source)
 
 
@@ -210,26 +224,29 @@ def _parse_html(text: str) -> tuple[str, str]:
     return title, "\n\n".join(b for b in blocks if b)
 
 
-def _from_json(text: str, path: Path) -> Iterator[Document | IngestError]:
+def _from_json(text: str, path: Path, default_id: str) -> Iterator[Document | Rejected]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        yield IngestError(str(path), f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}")
+        yield Rejected(str(path), f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}")
+        return
+    except RecursionError:
+        yield Rejected(str(path), "invalid JSON: nested too deeply")
         return
     items = data if isinstance(data, list) else [data]
     if not items:
-        yield IngestError(str(path), "empty JSON list: no articles")
+        yield Rejected(str(path), "empty JSON list: no articles")
     for number, item in enumerate(items, 1):
         label = f"{path}#{number}" if isinstance(data, list) else str(path)
-        yield _from_record(item, label, f"{_file_id(path)}-{number}" if isinstance(data, list) else _file_id(path))
+        yield _from_record(item, label, f"{default_id}-{number}" if isinstance(data, list) else default_id)
 
 
-def _read_jsonl(raw: bytes, path: Path) -> Iterator[Document | IngestError]:
+def _read_jsonl(raw: bytes, path: Path, default_id: str) -> Iterator[Document | Rejected]:
     if not raw.strip():
-        yield IngestError(str(path), "empty file")
+        yield Rejected(str(path), "empty file")
         return
     if b"\x00" in raw[:8192]:
-        yield IngestError(str(path), "binary file (NUL bytes), not text")
+        yield Rejected(str(path), "binary file (NUL bytes), not text")
         return
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
@@ -237,30 +254,33 @@ def _read_jsonl(raw: bytes, path: Path) -> Iterator[Document | IngestError]:
         label = f"{path}:{number}"
         problem = _check_bytes(line)
         if problem:
-            yield IngestError(label, problem)
+            yield Rejected(label, problem)
             continue
         try:
             item = json.loads(line.decode("utf-8-sig"))
         except json.JSONDecodeError as error:
-            yield IngestError(label, f"invalid JSON: {error.msg} at column {error.colno}")
+            yield Rejected(label, f"invalid JSON: {error.msg} at column {error.colno}")
             continue
-        yield _from_record(item, label, f"{_file_id(path)}-{number}")
+        except RecursionError:  # e.g. "[" x 100,000: this line only, the rest of the file goes on
+            yield Rejected(label, "invalid JSON: nested too deeply")
+            continue
+        yield _from_record(item, label, f"{default_id}-{number}")
 
 
-def _from_record(item: object, label: str, default_id: str) -> Document | IngestError:
+def _from_record(item: object, label: str, default_id: str) -> Document | Rejected:
     if not isinstance(item, dict):
-        return IngestError(label, f"expected a JSON object with 'title' and 'text', got {type(item).__name__}")
+        return Rejected(label, f"expected a JSON object with 'title' and 'text', got {type(item).__name__}")
     text, title, doc_id = item.get("text"), item.get("title"), item.get("id", default_id)
     if not isinstance(text, str):
-        return IngestError(label, "missing 'text' field (a string)" if text is None
+        return Rejected(label, "missing 'text' field (a string)" if text is None
                            else f"'text' must be a string, not {type(text).__name__}")
     if title is not None and not isinstance(title, str):
-        return IngestError(label, f"'title' must be a string, not {type(title).__name__}")
-    if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not str(doc_id).strip():
-        return IngestError(label, "'id' must be a non-empty string or number")
+        return Rejected(label, f"'title' must be a string, not {type(title).__name__}")
+    if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not article_id(str(doc_id)):
+        return Rejected(label, "'id' must be a non-empty string or number")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_ARTICLE_BYTES:
-        return IngestError(label, f"text too large (over {MAX_ARTICLE_BYTES / 1e6:.0f} MB)")
-    return _document(str(doc_id).strip()[:200], title or "", text, label)
+        return Rejected(label, f"text too large (over {MAX_ARTICLE_BYTES / 1e6:.0f} MB)")
+    return _document(article_id(str(doc_id)), title or "", text, label)
 
 
 # --- cleaning ------------------------------------------------------------------------------------------------
@@ -300,10 +320,20 @@ def _join(paragraphs: list[str]) -> str:
     return "\n\n".join(re.sub(r" {2,}", " ", p).strip() for p in paragraphs if p.strip())
 
 
+def article_id(raw: str) -> str:
+    """An id that is safe everywhere it goes (URLs, file names, logs): letters, digits, ``.``, ``_``, ``-`` and
+    ``/`` between parts; control and invisible characters removed, anything else a ``-``, no ``.``/``..``
+    parts, at most 200 characters. Empty if nothing is left."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", raw)).strip()
+    parts = (re.sub(r"[^\w.-]+", "-", part).strip("-.") for part in re.split(r"[/\\]+", text))
+    return "/".join(part for part in parts if part)[:200].strip("/-.")
+
+
 def _file_id(path: Path) -> str:
-    stem = path.name.split(".")[0] if path.name.count(".") > 1 else path.stem
-    return re.sub(r"[^\w.-]+", "-", stem).strip("-") or "article"
+    """``2024/index.en.html`` → ``2024/index``."""
+    name = path.name.split(".")[0] if path.name.count(".") > 1 else path.stem
+    return article_id(str(path.parent / name) if str(path.parent) != "." else name) or "article"
 
 
 def _title_from_name(path: Path) -> str:
-    return re.sub(r"[-_]+", " ", _file_id(path)).strip().title()
+    return re.sub(r"[-_]+", " ", _file_id(Path(path.name))).strip().title()

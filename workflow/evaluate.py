@@ -11,15 +11,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from workflow import summarize
+from workflow import languages, summarize
 from workflow.corpus import clean_text
+from workflow.errors import BriefdeskError
 from workflow.segment import split_sentences
 
-SUMMARY_METHODS = ("lead3", "lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson", "news")
+SUMMARY_METHODS = tuple(name for name, method in summarize.SUMMARIZERS.items() if method.evaluated)
+"""The brief methods compared by ROUGE: every registered one but random and reduction (``lead`` is Lead-3 at
+the default three sentences)."""
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
 
 
-class EvalError(Exception):
+class EvalError(BriefdeskError):
     pass
 
 
@@ -50,11 +53,10 @@ def read_jsonl(path: Path, required: Sequence[str]) -> list[dict]:
 
 
 def brief(text: str, method: str, sentences: int) -> list[str]:
-    """The sentences a method picks, as the product picks them (``lead3`` is the first ``sentences``)."""
+    """The sentences a method picks, as the product picks them."""
     segmented = split_sentences(clean_text(text))
     texts = [s.text for s in segmented]
-    algorithm = "lead" if method == "lead3" else method
-    chosen = summarize.summarize(texts, budget=summarize.Budget(sentences=sentences), algorithm=algorithm,
+    chosen = summarize.summarize(texts, budget=summarize.Budget(sentences=sentences), algorithm=method,
                                  paragraphs=[s.paragraph for s in segmented])
     return [texts[i] for i in chosen]
 
@@ -82,11 +84,6 @@ def summaries(items: Iterable[dict], *, sentences: int = 3, methods: Sequence[st
 
 # --- translations --------------------------------------------------------------------------------------------
 
-BLEU_TOKENIZE = {"zh": "zh", "zt": "zh", "km": "char"}
-"""Chinese: sacrebleu's Chinese tokenizer; Khmer (no spaces between words, and flores200's SentencePiece model
-cannot be downloaded offline): characters."""
-
-
 @dataclass(frozen=True)
 class TranslationScore:
     lang: str
@@ -104,15 +101,23 @@ def score_translations(hypotheses: list[str], references: list[str], lang: str) 
         raise EvalError("scoring needs sacrebleu: pip install 'briefdesk[eval]'") from error
     if len(hypotheses) != len(references):
         raise EvalError(f"{len(hypotheses)} hypotheses for {len(references)} references")
-    tokenize = BLEU_TOKENIZE.get(lang, "13a")
+    tokenize = languages.get(lang).bleu_tokenize
     chrf = CHRF(word_order=2).corpus_score(hypotheses, [references]).score
     bleu = BLEU(tokenize=tokenize).corpus_score(hypotheses, [references]).score
     return TranslationScore(lang, len(hypotheses), round(chrf, 2), round(bleu, 2), tokenize)
 
 
-def translate_items(items: list[dict], lang: str) -> list[str]:
-    """Translate each item's ``en`` field with the installed model (one batch)."""
-    from workflow.models import find
+def translate_items(items: list[dict], model) -> list[str]:
+    """Translate each item's ``en`` field with ``model`` (one batch)."""
     from workflow.translate import Translator
 
-    return [t.text for t in Translator(find(lang)).translate(item["en"] for item in items)]
+    return [t.text for t in Translator(model).translate(item["en"] for item in items)]
+
+
+def read_hypotheses(path: Path, items: list[dict]) -> list[str]:
+    """The translations in ``path`` (``{"id", "translation"}`` lines), in the order of ``items``."""
+    given = {str(h["id"]): h["translation"] for h in read_jsonl(path, ["translation"])}
+    missing = [str(i.get("id")) for i in items if str(i.get("id")) not in given]
+    if missing:
+        raise EvalError(f"{path}: no translation for id(s) {', '.join(missing[:5])}")
+    return [given[str(i.get("id"))] for i in items]

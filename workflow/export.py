@@ -12,9 +12,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from workflow.review import current_texts
-from workflow.store import Article, Brief, Review, Store
-from workflow.translate import join_sentences
+from workflow import languages, texts
+from workflow.store import Article, Review, Store
 
 
 @dataclass(frozen=True)
@@ -50,24 +49,20 @@ def records(store: Store, *, status: str | None = None, lang: str | None = None,
 
 
 def record(session, article: Article, review: Review) -> Record:
-    translations = current_texts(session, article, review.lang, review.model)
+    translations = texts.current_texts(session, article, review.lang, review.model)
     paragraphs: dict[int, list[str]] = {}
     for sentence in article.sentences:
         if sentence.id in translations:
             paragraphs.setdefault(sentence.paragraph, []).append(translations[sentence.id])
-    text = "\n\n".join(join_sentences(review.lang, group) for _, group in sorted(paragraphs.items()))
-    brief = session.scalar(select(Brief.text).where(Brief.article_id == article.id, Brief.lang == review.lang))
+    text = "\n\n".join(languages.join(review.lang, group) for _, group in sorted(paragraphs.items()))
     return Record(article_id=article.external_id, title=article.title, lang=review.lang, text=text,
-                  brief=brief or "", status=review.status, model=review.model, demo=review.demo)
+                  brief=texts.brief_text(session, article.id, review.lang), status=review.status,
+                  model=review.model, demo=review.demo)
 
 
 # --- files for people: Markdown, plain text, Word, and bulk ZIP -----------------------------------------------
 
-LANGUAGE_NAMES = {"km": "Khmer", "zh": "Chinese (Simplified)", "zt": "Chinese (Traditional)", "en": "English"}
 FORMATS = ("md", "txt", "docx")
-# Word picks fonts per script: East Asian for Chinese, complex script for Khmer.
-DOCX_FONTS = {"zh": ("eastAsia", "Noto Sans CJK SC", "zh-CN"), "zt": ("eastAsia", "Noto Sans CJK TC", "zh-TW"),
-              "km": ("cs", "Khmer OS", "km-KH")}
 
 
 def filename(item: Record, ext: str) -> str:
@@ -88,7 +83,7 @@ def render(item: Record, ext: str) -> bytes:
 
 def _heading(item: Record) -> str:
     note = " — DEMO model output" if item.demo else ""
-    return f"{LANGUAGE_NAMES.get(item.lang, item.lang)} brief{note}"
+    return f"{languages.name(item.lang)} brief{note}"
 
 
 def _markdown(item: Record) -> str:
@@ -105,12 +100,20 @@ def _docx(item: Record) -> bytes:
     from docx.oxml.ns import qn
 
     document = Document()
-    script = DOCX_FONTS.get(item.lang)
+    # Word picks a font per script slot (eastAsia for Chinese, cs for Khmer…): the document's own language
+    # gets its font, the other slots the first registered language's.
+    script = languages.find(item.lang).docx_font if languages.find(item.lang) else None
+    slots: dict[str, str] = {}
+    for language in languages.every():
+        if language.docx_font:
+            slots.setdefault(language.docx_font[0], language.docx_font[1])
+    if script:
+        slots[script[0]] = script[1]
     for style_name in ("Normal", "Title", "Heading 1", "Heading 2"):
         rpr = document.styles[style_name].element.get_or_add_rPr()
         fonts = rpr.get_or_add_rFonts()
-        fonts.set(qn("w:eastAsia"), DOCX_FONTS["zh"][1])
-        fonts.set(qn("w:cs"), DOCX_FONTS["km"][1])
+        for slot, font in slots.items():
+            fonts.set(qn(f"w:{slot}"), font)
         if script:
             lang = rpr.find(qn("w:lang"))
             if lang is None:
@@ -132,17 +135,20 @@ def _docx(item: Record) -> bytes:
 
 def _cs_paragraph(document, text: str, lang: str) -> None:
     run = document.add_paragraph().add_run(text)
-    if lang == "km":  # mark the run as complex script so Word uses the Khmer font
+    script = languages.find(lang).docx_font if languages.find(lang) else None
+    if script and script[0] == "cs":  # mark the run as complex script so Word uses the Khmer font
         run._element.get_or_add_rPr().get_or_add_cs()
 
 
 def bulk_zip(items: list[Record]) -> bytes:
-    """One Markdown file per (article, language) plus index.json and index.md."""
+    """One Markdown file per (article, language) plus index.json and index.md. File names are made safe and then
+    unique within the archive (``-2``, ``-3``… on a collision), and index.json maps each id to its file."""
     buffer = io.BytesIO()
     index = []
+    used: set[str] = set()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in items:
-            name = filename(item, "md")
+            name = _unique(filename(item, "md"), used)
             archive.writestr(f"briefs/{name}", _markdown(item))
             index.append({"file": f"briefs/{name}", "article_id": item.article_id, "title": item.title,
                           "lang": item.lang, "status": item.status, "model": item.model, "demo": item.demo})
@@ -150,3 +156,14 @@ def bulk_zip(items: list[Record]) -> bytes:
         archive.writestr("index.md", "# Approved briefs\n\n" + "".join(
             f"- [{e['title']} ({e['lang']})]({e['file']})\n" for e in index))
     return buffer.getvalue()
+
+
+def _unique(name: str, used: set[str]) -> str:
+    stem, lang, ext = name.rsplit(".", 2)
+    rest = f"{lang}.{ext}"
+    candidate, number = name, 1
+    while candidate.lower() in used:  # case-insensitive: archives get unpacked on macOS and Windows too
+        number += 1
+        candidate = f"{stem}-{number}.{rest}"
+    used.add(candidate.lower())
+    return candidate

@@ -16,15 +16,16 @@ import hashlib
 import json
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from workflow import corpus, review, segment, summarize
-from workflow.models import Model, ModelError, find
-from workflow.store import Article, Brief, Review, Run, Sentence, Store, Translation, utcnow
-from workflow.translate import Settings, Translator, join_sentences
+from workflow import corpus, segment, summarize, texts
+from workflow.errors import BriefdeskError
+from workflow.models import Model, Registry
+from workflow.store import Article, Decision, Review, Revision, Run, Sentence, Store, Translation, utcnow
+from workflow.translate import Settings, Translator
 from workflow.translate import Translation as Translated
 
 Progress = Callable[[str, int, int], None]
@@ -64,13 +65,15 @@ class Options:
     budget: summarize.Budget = summarize.Budget()
     algorithm: str = summarize.DEFAULT_ALGORITHM
     decoding: Settings = Settings()
+    replace: bool = False
+    """Let a different story replace an article that editors corrected or decided on (its work is lost)."""
 
     @property
     def summary_key(self) -> str:
         return f"{self.algorithm}/s{self.budget.sentences or 0}/w{self.budget.words or 0}"
 
 
-def run(paths: Iterable[str | Path], store: Store, options: Options = Options(),
+def run(paths: Iterable[str | Path], store: Store, models: Registry, options: Options = Options(),
         progress: Progress | None = None) -> RunReport:
     """Run the whole pipeline over ``paths``; returns what happened, errors included."""
     progress = progress or (lambda *_: None)
@@ -79,23 +82,28 @@ def run(paths: Iterable[str | Path], store: Store, options: Options = Options(),
                                           "decoding": options.decoding.key()}))
         session.add(record)
     report = RunReport(run_id=record.id)
+    status = "failed"
     try:
         article_ids = _ingest(paths, store, options, report, progress)
         for lang in dict.fromkeys(options.targets):
             try:
-                model = find(lang)
-            except ModelError as error:
+                model = models.find(lang)
+            except BriefdeskError as error:  # unknown language or no model: the other languages go on
                 report.errors.append({"item": f"--to {lang}", "stage": "translate", "reason": str(error)})
                 continue
             report.models[lang] = model
             _translate(article_ids, lang, model, store, options, report, progress)
+        status = "failed" if not report.articles and report.errors else "done"
+    except KeyboardInterrupt:
+        status = "interrupted"  # what was committed stays; a rerun goes on from there
+        raise
     finally:
-        with store.session() as session:
+        with store.session() as session:  # what really happened, also after Ctrl-C or a crash
             record = session.get(Run, report.run_id)
             record.finished_at = utcnow()
-            record.status = "failed" if not report.articles and report.errors else "done"
+            record.status = status
             record.articles = len(report.articles)
-            record.sentences_translated = sum(report.decoded.values())
+            record.sentences_translated = sum(sum(a.translated.values()) for a in report.articles)
             record.errors = json.dumps(report.errors, ensure_ascii=False)
     return report
 
@@ -108,11 +116,11 @@ def _ingest(paths, store: Store, options: Options, report: RunReport, progress: 
     items = list(corpus.read(paths))
     for done, item in enumerate(items, 1):
         progress("ingest", done, len(items))
-        if isinstance(item, corpus.IngestError):
+        if isinstance(item, corpus.Rejected):
             report.errors.append({"item": item.source, "stage": "ingest", "reason": item.reason})
             continue
         try:
-            article_id, result = _store_article(item, store, options)
+            article_id, result = _store_article(item, store, options, report)
         except Exception as error:  # noqa: BLE001 - one bad article never stops the batch
             report.errors.append({"item": item.source, "stage": "store", "reason": _reason(error)})
             continue
@@ -121,18 +129,32 @@ def _ingest(paths, store: Store, options: Options, report: RunReport, progress: 
     return ids
 
 
-def _store_article(document: corpus.Document, store: Store, options: Options) -> tuple[int, ArticleResult]:
+def _store_article(document: corpus.Document, store: Store, options: Options,
+                   report: RunReport) -> tuple[int, ArticleResult]:
     sentences = segment.split_sentences(document.text)
     if not sentences:
         raise ValueError("no sentences found")
     with store.session() as session:
         article = session.scalar(select(Article).where(Article.external_id == document.id))
+        if article is not None and article.content_hash != document.content_hash and not options.replace \
+                and _has_editorial_work(session, article):
+            # A different story under an id that holds editors' work: keep both, never overwrite silently.
+            kept = _free_id(session, document)
+            report.errors.append({"item": document.source, "stage": "conflict", "reason": (
+                f"article {document.id!r} ({article.source}) has corrections or decisions; this different story "
+                f"was stored as {kept!r} instead (rerun with --replace to replace {document.id!r})")})
+            document = replace(document, id=kept)
+            article = session.scalar(select(Article).where(Article.external_id == kept))
         changed = article is None or article.content_hash != document.content_hash
         if article is None:
             article = Article(external_id=document.id, summary_key="")
             session.add(article)
         elif changed:
-            article.sentences.clear()  # their translations go with them (ON DELETE CASCADE)
+            article.sentences.clear()  # their translations and corrections go with them (ON DELETE CASCADE)
+            # So do the brief edits and decisions about the old text (reached only when nobody worked on it,
+            # or with --replace).
+            session.execute(delete(Revision).where(Revision.article_id == article.id))
+            session.execute(delete(Decision).where(Decision.article_id == article.id))
             session.flush()
         if changed:
             article.title, article.text, article.source = document.title, document.text, document.source
@@ -146,7 +168,7 @@ def _store_article(document: corpus.Document, store: Store, options: Options) ->
             for sentence in article.sentences:
                 sentence.in_brief = sentence.position in chosen
             article.summary_key = options.summary_key
-            _put_brief(session, article, "en", [s.text for s in article.sentences if s.in_brief])
+            texts.write_brief(session, article, "en")
         session.flush()
         return article.id, ArticleResult(document.id, document.title, len(sentences),
                                          sum(s.in_brief for s in article.sentences))
@@ -177,20 +199,20 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
 
     # Editors' corrections of the same English sentence are reused instead of decoding it again.
     with store.read() as session:
-        remembered = review.memory_lookup(session, list({t for _, _, m in pending for _, t in m}), lang)
+        remembered = texts.recall(session, list({t for _, _, m in pending for _, t in m}), lang)
     # One decode for the whole batch: unique texts in article order, each decoded once.
-    texts: dict[str, int] = {}
+    unique: dict[str, int] = {}
     last_needed: list[int] = []
     for _, _, missing in pending:
         for _, text in missing:
             if text not in remembered:
-                texts.setdefault(text, len(texts))
-        last_needed.append(max((texts[t] for _, t in missing if t in texts), default=-1))
-    report.decoded[lang] = len(texts)
+                unique.setdefault(text, len(unique))
+        last_needed.append(max((unique[t] for _, t in missing if t in unique), default=-1))
+    report.decoded[lang] = len(unique)
     report.tokens[lang] = 0
     if not pending:
         return
-    translator = Translator(model, options.decoding) if texts else None
+    translator = Translator(model, options.decoding) if unique else None
     outputs: list = []
     queue = deque(range(len(pending)))
 
@@ -198,8 +220,8 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
         while queue and last_needed[queue[0]] <= upto:
             index = queue.popleft()
             article_id, external_id, missing = pending[index]
-            results = {sid: outputs[texts[text]] if text in texts else Translated(remembered[text], None, 0, "memory")
-                       for sid, text in missing}
+            results = {sid: outputs[unique[text]] if text in unique
+                       else Translated(remembered[text], None, 0, "memory") for sid, text in missing}
             try:
                 _store_translations(store, article_id, lang, model, tag, results)
                 by_id[external_id].translated[lang] = len(missing)
@@ -208,12 +230,12 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
 
     flush(-1)
     if translator is not None:
-        for index, result in enumerate(translator.translate(texts)):
+        for index, result in enumerate(translator.translate(unique)):
             outputs.append(result)
             report.tokens[lang] += result.tokens
-            progress(f"translate:{lang}", index + 1, len(texts))
+            progress(f"translate:{lang}", index + 1, len(unique))
             flush(index)
-    flush(len(texts))
+    flush(len(unique))
 
 
 def _translated_sentence_ids(session, article_ids: list[int], lang: str, tag: str) -> set[int]:
@@ -235,9 +257,7 @@ def _store_translations(store: Store, article_id: int, lang: str, model: Model, 
                                         origin=r.origin)
                             for sid, r in results.items() if sid not in existing)
             session.flush()
-        current = review.current_texts(session, article, lang, tag)
-        _put_brief(session, article, lang, [current[s.id] for s in article.sentences
-                                            if s.in_brief and s.id in current])
+        texts.write_brief(session, article, lang, model=tag)
         state = session.get(Review, (article_id, lang))
         fingerprint = _fingerprint(article, tag)
         if state is None:
@@ -248,13 +268,19 @@ def _store_translations(store: Store, article_id: int, lang: str, model: Model, 
             state.status = "new"  # new text or a new model: it needs review again
 
 
-def _put_brief(session, article: Article, lang: str, sentences: list[str]) -> None:
-    text = join_sentences(lang, sentences) if lang != "en" else " ".join(sentences)
-    brief = session.scalar(select(Brief).where(Brief.article_id == article.id, Brief.lang == lang))
-    if brief is None:
-        session.add(Brief(article_id=article.id, lang=lang, text=text))
-    elif brief.text != text:
-        brief.text, brief.created_at = text, utcnow()
+def _has_editorial_work(session, article: Article) -> bool:
+    return bool(session.scalar(select(Revision.id).where(Revision.article_id == article.id).limit(1))
+                or session.scalar(select(Decision.id).where(Decision.article_id == article.id).limit(1)))
+
+
+def _free_id(session, document: corpus.Document) -> str:
+    """``ID-2``, ``ID-3``…: the first that is unused or already holds this very story (reruns stay idempotent)."""
+    for number in range(2, 10_000):
+        candidate = f"{document.id}-{number}"
+        existing = session.scalar(select(Article.content_hash).where(Article.external_id == candidate))
+        if existing is None or existing == document.content_hash:
+            return candidate
+    raise ValueError(f"too many stories under the id {document.id!r}")
 
 
 def _fingerprint(article: Article, tag: str) -> str:

@@ -13,7 +13,8 @@ Tables (one row per…):
 * ``reviews``: review state per (article, language): status, model, the fingerprint of the inputs that made it
 * ``runs``: batch run with its settings, counts and per-item errors
 * ``users``: people who log in to the review app, with a role (reader, editor, admin) and a password hash
-* ``login_failures``: failed login per client address or username, for the login rate limit (shared by all
+* ``sessions``: logged-in browser (hash of its random token), ended by logout, password or role change, removal
+* ``login_failures``: failed login per client address and username, for the login throttle (shared by all
   server processes)
 * ``revisions``: editor's correction of a sentence translation or of a brief: who, when, before, after
 * ``decisions``: approval or rejection of an (article, language), with who, when and a comment
@@ -25,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
@@ -40,12 +40,15 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
-from workflow import home
+from workflow.errors import BriefdeskError
 
-STATUSES = ("new", "in_review", "approved", "rejected")
+
+class StoreError(BriefdeskError):
+    """The database cannot do what was asked (a backup over an existing file, a file that is no backup...)."""
 
 
 def utcnow() -> datetime:
@@ -147,12 +150,25 @@ class Run(Base):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = {"sqlite_autoincrement": True}  # an id is never given to another user
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginSession(Base):
+    """A logged-in browser. The cookie holds a random token; only its SHA-256 is stored, so the table alone
+    cannot be used to log in. Deleting the row ends the session at once."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class LoginFailure(Base):
@@ -213,11 +229,14 @@ class Memory(Base):
 class Store:
     """A database connection pool plus sessions; the schema is migrated to the latest on open."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True):
-        self.url = url or home.database_url()
+    def __init__(self, url: str, *, migrate: bool = True):
+        self.url = url
         self.engine = make_engine(self.url)
         if migrate:
-            upgrade(self.engine)
+            try:
+                upgrade(self.engine)
+            except OperationalError as error:
+                raise StoreError(f"cannot open the database {_safe(url)}: {error.orig}") from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
 
@@ -242,6 +261,27 @@ class Store:
 
 
 def make_engine(url: str) -> Engine:
+    """An engine for ``url``, or a StoreError that says what is wrong with it."""
+    try:
+        return _engine(url)
+    except ArgumentError as error:
+        raise StoreError(f"DATABASE_URL {_safe(url)!r} is not a database URL (e.g. sqlite:///path/briefdesk.db or "
+                         "postgresql+psycopg://user@host/briefdesk)") from error
+    except (NoSuchModuleError, ModuleNotFoundError) as error:
+        hint = ("install the PostgreSQL driver: pip install 'briefdesk[postgres]', and use a postgresql+psycopg:// "
+                "URL" if url.startswith("postgres") else "its driver is not installed")
+        raise StoreError(f"DATABASE_URL {_safe(url)}: {hint} ({error})") from error
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url[:80]
+
+
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -263,57 +303,25 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the latest Alembic revision (a no-op when it already is)."""
-    from alembic import command
+def migrations():
+    """Alembic's view of Briefdesk's migrations (``workflow/migrations``)."""
     from alembic.config import Config
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", "workflow:migrations")
-    head = ScriptDirectory.from_config(config).get_current_head()
+    return config, ScriptDirectory.from_config(config)
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the latest Alembic revision (a no-op when it already is)."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    config, scripts = migrations()
+    head = scripts.get_current_head()
     with engine.begin() as connection:
         if MigrationContext.configure(connection).get_current_revision() == head:
             return
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-
-
-def backup(store: Store, target: str | Path) -> Path:
-    """Copy a live SQLite database with SQLite's online backup API (consistent while others write)."""
-    import sqlite3
-
-    source_path = _sqlite_path(store.url)
-    target = Path(target)
-    if target.exists():
-        raise FileExistsError(f"{target} already exists; choose a new file")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
-    return target
-
-
-def restore(source: str | Path, url: str | None = None) -> Path:
-    """Replace the database with a backup (stop the server and batch runs first)."""
-    import sqlite3
-
-    source = Path(source)
-    if not source.is_file():
-        raise FileNotFoundError(f"{source}: no such backup file")
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as check:
-        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise ValueError(f"{source}: not a healthy SQLite database")
-        tables = {row[0] for row in check.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "articles" not in tables or "alembic_version" not in tables:
-            raise ValueError(f"{source}: not a Briefdesk database")
-    target_path = _sqlite_path(url or home.database_url())
-    with sqlite3.connect(source) as backup_db, sqlite3.connect(target_path) as live:
-        backup_db.backup(live)
-    return Path(target_path)
-
-
-def _sqlite_path(url: str) -> str:
-    if not url.startswith("sqlite:///"):
-        raise ValueError("backup and restore work on SQLite; use your database's own tools for " + url.split(":")[0])
-    return url.removeprefix("sqlite:///")

@@ -1,20 +1,24 @@
 """Extractive briefs: choose sentences of the article, return their positions in article order.
 
-Every sumy algorithm is available by name, plus ``lead`` (the first sentences) and ``news``, the default: a
-news-specific ranking (see :class:`NewsSummarizer`). The document is built from the shared segmenter's sentences
-(``workflow.segment``), never re-split by sumy, so a brief is a set of article sentences whose translations are
-already known. The length budget is a sentence count or an English word budget, and is never exceeded.
+Each method is one small class in the ``SUMMARIZERS`` registry: ``news``, the default (a news-specific
+ranking, :class:`NewsSummarizer`), ``lead`` (the first sentences) and every sumy algorithm. The document is
+built from the shared segmenter's sentences (``workflow.segment``), never re-split by sumy, so a brief is a set
+of article sentences whose translations are already known. The length budget is a sentence count or an English
+word budget, and is never exceeded.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from workflow.errors import UsageError
 from workflow.segment import count_words
 
 LANGUAGE = "english"
@@ -91,80 +95,104 @@ def stop_words() -> frozenset[str]:
     return frozenset(get_stop_words(LANGUAGE))
 
 
-def _sumy_classes() -> dict[str, type]:
-    from sumy.summarizers.edmundson import EdmundsonSummarizer
-    from sumy.summarizers.kl import KLSummarizer
-    from sumy.summarizers.lex_rank import LexRankSummarizer
-    from sumy.summarizers.lsa import LsaSummarizer
-    from sumy.summarizers.luhn import LuhnSummarizer
-    from sumy.summarizers.random import RandomSummarizer
-    from sumy.summarizers.reduction import ReductionSummarizer
-    from sumy.summarizers.sum_basic import SumBasicSummarizer
-    from sumy.summarizers.text_rank import TextRankSummarizer
+class Summarizer:
+    """A brief method: ``choose`` returns the positions of the brief's sentences, in article order."""
 
-    return {
-        "lexrank": LexRankSummarizer, "textrank": TextRankSummarizer, "lsa": LsaSummarizer,
-        "luhn": LuhnSummarizer, "kl": KLSummarizer, "sumbasic": SumBasicSummarizer,
-        "edmundson": EdmundsonSummarizer, "reduction": ReductionSummarizer, "random": RandomSummarizer,
-    }
+    name = ""
+    description = ""
+    evaluated = True
+    """Whether ``briefdesk eval summaries`` compares it (random and reduction are left out)."""
+
+    def choose(self, sentences: Sequence[str], budget: Budget, paragraphs: Sequence[int] | None = None,
+               title: str = "") -> list[int]:
+        raise NotImplementedError
 
 
-SUMY_ALGORITHMS = ("lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson", "reduction", "random")
-ALGORITHMS = ("news", "lead", *SUMY_ALGORITHMS)
+class LeadSummarizer(Summarizer):
+    name = "lead"
+    description = "the first sentences (Lead-3 with the default budget)"
 
-
-def summarize(sentences: Sequence[str], *, budget: Budget = Budget(), algorithm: str = DEFAULT_ALGORITHM,
-              paragraphs: Sequence[int] | None = None, title: str = "") -> list[int]:
-    """Positions (into ``sentences``) of the brief's sentences, in article order."""
-    if algorithm not in ALGORITHMS:
-        raise ValueError(f"unknown summary algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
-    if not sentences:
-        return []
-    if algorithm == "lead":
+    def choose(self, sentences, budget, paragraphs=None, title=""):
         return sorted(budget.take(list(sentences)))
-    if algorithm == "news":
-        return NewsSummarizer().choose(sentences, budget)
-    return _sumy_summarize(sentences, budget, algorithm, paragraphs, title)
 
 
-def brief_of_text(text: str, *, budget: Budget = Budget(), algorithm: str = DEFAULT_ALGORITHM) -> list[str]:
-    """The brief of a raw English text: its chosen sentences, verbatim, in article order."""
-    from workflow.corpus import clean_text
-    from workflow.segment import split_sentences
+class SumySummarizer(Summarizer):
+    """One of sumy's algorithms, run on Briefdesk's own sentences (never re-split by sumy)."""
 
-    sentences = split_sentences(clean_text(text))
-    chosen = summarize([s.text for s in sentences], budget=budget, algorithm=algorithm,
-                       paragraphs=[s.paragraph for s in sentences])
-    return [sentences[i].text for i in chosen]
+    sumy_class = ""
+    """``module.Class`` under ``sumy.summarizers``."""
+
+    def configure(self, summarizer) -> None:
+        summarizer.stop_words = stop_words()
+
+    def choose(self, sentences, budget, paragraphs=None, title=""):
+        import importlib
+
+        from sumy.models.dom import ObjectDocumentModel, Paragraph
+        from sumy.models.dom import Sentence as SumySentence
+
+        tokenizer = WordTokenizer()
+        objects = [SumySentence(text, tokenizer) for text in sentences]
+        position = {id(obj): index for index, obj in enumerate(objects)}
+        groups: dict[int, list] = {}
+        for index, obj in enumerate(objects):
+            groups.setdefault(paragraphs[index] if paragraphs else 0, []).append(obj)
+        blocks = [groups[key] for key in sorted(groups)]
+        if title:  # Edmundson's title method rates sentences by the words they share with headings
+            blocks[0] = [SumySentence(title, tokenizer, is_heading=True), *blocks[0]]
+        document = ObjectDocumentModel([Paragraph(block) for block in blocks])
+        module, _, class_name = self.sumy_class.rpartition(".")
+        summarizer = getattr(importlib.import_module(f"sumy.summarizers.{module}"), class_name)(_stemmer())
+        self.configure(summarizer)
+        chosen = summarizer(document, _BudgetCount(budget))
+        return sorted(position[id(obj)] for obj in chosen)
 
 
-def _sumy_summarize(sentences: Sequence[str], budget: Budget, algorithm: str,
-                    paragraphs: Sequence[int] | None, title: str) -> list[int]:
-    from sumy.models.dom import ObjectDocumentModel, Paragraph
-    from sumy.models.dom import Sentence as SumySentence
+class LexRankSummarizer(SumySummarizer):
+    name, sumy_class, description = "lexrank", "lex_rank.LexRankSummarizer", "sumy's LexRank (graph centrality)"
 
-    tokenizer = WordTokenizer()
-    objects = [SumySentence(text, tokenizer) for text in sentences]
-    position = {id(obj): index for index, obj in enumerate(objects)}
-    groups: dict[int, list] = {}
-    for index, obj in enumerate(objects):
-        groups.setdefault(paragraphs[index] if paragraphs else 0, []).append(obj)
-    blocks = [groups[key] for key in sorted(groups)]
-    if title:  # Edmundson's title method rates sentences by the words they share with headings
-        blocks[0] = [SumySentence(title, tokenizer, is_heading=True), *blocks[0]]
-    document = ObjectDocumentModel([Paragraph(block) for block in blocks])
 
-    summarizer = _sumy_classes()[algorithm](_stemmer())
-    summarizer.stop_words = stop_words()
-    if algorithm == "edmundson":
+class TextRankSummarizer(SumySummarizer):
+    name, sumy_class, description = "textrank", "text_rank.TextRankSummarizer", "sumy's TextRank"
+
+
+class LsaSummarizer(SumySummarizer):
+    name, sumy_class, description = "lsa", "lsa.LsaSummarizer", "sumy's latent semantic analysis"
+
+
+class LuhnSummarizer(SumySummarizer):
+    name, sumy_class, description = "luhn", "luhn.LuhnSummarizer", "sumy's Luhn (significant words)"
+
+
+class KLSummarizer(SumySummarizer):
+    name, sumy_class, description = "kl", "kl.KLSummarizer", "sumy's KL-Sum"
+
+
+class SumBasicSummarizer(SumySummarizer):
+    name, sumy_class, description = "sumbasic", "sum_basic.SumBasicSummarizer", "sumy's SumBasic"
+
+
+class EdmundsonSummarizer(SumySummarizer):
+    name, sumy_class, description = "edmundson", "edmundson.EdmundsonSummarizer", "sumy's Edmundson"
+
+    def configure(self, summarizer) -> None:
+        super().configure(summarizer)
         # Cue words need a newsroom-specific dictionary; with none, rate by key, title and location words.
         summarizer.bonus_words, summarizer.stigma_words = ("said",), ("photo",)
         summarizer.null_words = stop_words()
-    chosen = summarizer(document, _BudgetCount(budget))
-    return sorted(position[id(obj)] for obj in chosen)
 
 
-class NewsSummarizer:
+class ReductionSummarizer(SumySummarizer):
+    name, sumy_class, description = "reduction", "reduction.ReductionSummarizer", "sumy's Reduction"
+    evaluated = False
+
+
+class RandomSummarizer(SumySummarizer):
+    name, sumy_class, description = "random", "random.RandomSummarizer", "random sentences (a floor)"
+    evaluated = False
+
+
+class NewsSummarizer(Summarizer):
     """The default brief for news: position prior x centrality, with redundancy control.
 
     News puts the essentials first (the Lead-3 baseline is hard to beat), but a lead sentence can be a
@@ -183,7 +211,10 @@ class NewsSummarizer:
         r"^(by\s|published:|updated:|last updated|photo|image|click here|follow\s@|share this|read more|"
         r"scroll down|copyright|©)|getty images|\(photo[: ]|reuters/|associated press photo", re.I)
 
-    def choose(self, sentences: Sequence[str], budget: Budget) -> list[int]:
+    name = "news"
+    description = "position x centrality with redundancy control (the default)"
+
+    def choose(self, sentences, budget, paragraphs=None, title=""):
         words = [self._terms(text) for text in sentences]
         vectors = self._tfidf(words)
         centroid = Counter()
@@ -227,6 +258,58 @@ class NewsSummarizer:
         n = len(documents)
         return [{t: c * math.log((1 + n) / (1 + df[t])) + 1e-9 for t, c in Counter(terms).items()}
                 for terms in documents]
+
+
+SUMMARIZERS: dict[str, type[Summarizer]] = {cls.name: cls for cls in (
+    NewsSummarizer, LeadSummarizer, LexRankSummarizer, TextRankSummarizer, LsaSummarizer, LuhnSummarizer,
+    KLSummarizer, SumBasicSummarizer, EdmundsonSummarizer, ReductionSummarizer, RandomSummarizer)}
+"""Every brief method by name: the CLI's choices, the evaluation and the docs are read from here."""
+ALGORITHMS = tuple(SUMMARIZERS)
+
+
+def summarize(sentences: Sequence[str], *, budget: Budget = Budget(), algorithm: str = DEFAULT_ALGORITHM,
+              paragraphs: Sequence[int] | None = None, title: str = "") -> list[int]:
+    """Positions (into ``sentences``) of the brief's sentences, in article order."""
+    if algorithm not in SUMMARIZERS:
+        raise UsageError(f"unknown summary algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
+    if not sentences:
+        return []
+    return SUMMARIZERS[algorithm]().choose(sentences, budget, paragraphs, title)
+
+
+def brief_of_text(text: str, *, budget: Budget = Budget(), algorithm: str = DEFAULT_ALGORITHM) -> list[str]:
+    """The brief of a raw English text: its chosen sentences, verbatim, in article order."""
+    from workflow.corpus import clean_text
+    from workflow.segment import split_sentences
+
+    sentences = split_sentences(clean_text(text))
+    chosen = summarize([s.text for s in sentences], budget=budget, algorithm=algorithm,
+                       paragraphs=[s.paragraph for s in sentences])
+    return [sentences[i].text for i in chosen]
+
+
+def summarize_jsonl(source: Path, target: Path, *, budget: Budget = Budget(),
+                    algorithm: str = DEFAULT_ALGORITHM) -> tuple[int, list[str]]:
+    """Brief every ``{"id", "text"}`` line of ``source`` into ``{"id", "summary"}`` lines of ``target`` (one
+    sentence a line). Returns (written, problems): a bad line is reported as ``FILE:LINE: reason`` and skipped."""
+    problems: list[str] = []
+    written = 0
+    with source.open("rb") as lines, target.open("w", encoding="utf-8") as out:
+        for number, raw in enumerate(lines, 1):
+            if not raw.strip():
+                continue
+            try:
+                item = json.loads(raw.decode("utf-8"))
+                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                    raise ValueError('expected an object with a string "text"')
+                chosen = brief_of_text(item["text"], budget=budget, algorithm=algorithm)
+            except (ValueError, UnicodeDecodeError, RecursionError) as error:
+                problems.append(f"{source}:{number}: {error}")
+                continue
+            out.write(json.dumps({"id": item.get("id", number), "summary": "\n".join(chosen)},
+                                 ensure_ascii=False) + "\n")
+            written += 1
+    return written, problems
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from workflow import languages
 from workflow.models import Model
 
 BEAM_SIZE = 4  # argostranslate's default
@@ -128,14 +129,14 @@ def _per_token(score: float, length: int) -> float:
     return score * length**LENGTH_PENALTY / length
 
 
-_KHMER_END = ("។", "៕", "?", "!", "»", "”", "\"", ")")
+def translate_text(translator: Translator, text: str) -> str:
+    """A whole English text in the target language: sentences split, translated in one batch, and joined back
+    into the text's paragraphs as the target language writes them."""
+    from workflow.segment import split_sentences
 
-
-def join_sentences(lang: str, sentences: Iterable[str]) -> str:
-    """Join translated sentences as the language writes them: Chinese without spaces, Khmer ending with ។."""
-    parts = [s.strip() for s in sentences if s.strip()]
-    if lang in ("zh", "zt"):
-        return "".join(parts)
-    if lang == "km":
-        return " ".join(p if p.endswith(_KHMER_END) else re.sub(r"[.\s]+$", "", p) + "។" for p in parts)
-    return " ".join(parts)
+    sentences = split_sentences(text)
+    paragraphs: dict[int, list[str]] = {}
+    for sentence, output in zip(sentences, translator.translate(s.text for s in sentences)):
+        paragraphs.setdefault(sentence.paragraph, []).append(output.text)
+    lang = translator.model.to_code
+    return "\n\n".join(languages.join(lang, group) for _, group in sorted(paragraphs.items()))

@@ -126,7 +126,7 @@ def _greedy_exact(model, src, tgt, pad: int) -> int:
 def build_package(lang: str, data: Path, out: Path) -> Path:
     from ctranslate2.converters import TransformersConverter
 
-    from workflow.models import pack
+    from workflow.packages import pack
 
     pairs = read_pairs(data, lang)
     with tempfile.TemporaryDirectory() as tmp:

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from workflow import home
+from workflow.config import Config
 from workflow.store import Base
 
 config = context.config
@@ -13,7 +13,7 @@ target_metadata = Base.metadata
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # `alembic` run by hand: use the configured database
-        with create_engine(config.get_main_option("sqlalchemy.url") or home.database_url()).begin() as conn:
+        with create_engine(config.get_main_option("sqlalchemy.url") or Config.from_env().database_url).begin() as conn:
             _run(conn)
     else:
         _run(connection)

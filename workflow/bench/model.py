@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workflow.models import pack
+from workflow.packages import pack
 
 D_MODEL, HEADS, FFN, LAYERS, VOCAB = 512, 8, 2048, 6, 32_000
 BPE_VOCAB = 16_000

@@ -1,0 +1,143 @@
+"""The review app under load: ``briefdesk serve`` over a store of many articles, on loopback, with a bounded
+number of requests from concurrent clients; reports latency percentiles and the server's CPU per request.
+
+It lives on the web side because it measures the web app; the store it serves comes from
+``workflow.bench.fill``.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from web.serve import default_workers
+from workflow.bench import cpu
+from workflow.bench.fill import fill
+from workflow.config import Config
+from workflow.store import Store
+
+
+def run(config: Config, articles: int = 10_000, requests: int = 400, clients: int = 8,
+        workers: int | None = None) -> dict:
+    """Fill a private store with ``articles``, serve it on loopback with ``briefdesk serve``, and time queue
+    and article pages under ``clients`` concurrent clients making ``requests`` requests in all (bounded, then it
+    stops). One untimed request per client first, as a running server has open connections and warm caches."""
+    workers = workers or default_workers()
+    serve_home = config.home / "bench" / f"serve-{articles}"
+    serve_config = Config.at(serve_home)
+    store = Store(serve_config.database_url)
+    fill_seconds = fill(store, articles)
+    store.close()
+    env = {**os.environ, "BRIEFDESK_HOME": str(serve_home)}
+    env.pop("DATABASE_URL", None)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "workflow", "serve", "--port", str(port),
+                               "--workers", str(workers)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base + "/login")
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(base + "/login").read().decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        opener.open(base + "/login", urllib.parse.urlencode(
+            {"username": "bench", "password": "bench-password", "csrf_token": token}).encode()).read()
+        rng = random.Random(10_000)
+        paths = []
+        for _ in range(requests):
+            kind = rng.choice(["queue", "queue", "filter", "search", "article", "article"])
+            paths.append((kind, {
+                "queue": f"/?page={rng.randint(1, articles // 50)}",
+                "filter": rng.choice(["/?status=new&lang=km", "/?status=approved", "/?lang=zh&page=3"]),
+                "search": f"/?q={rng.choice(['Hun+Sen', 'election', 'garment', 'Phnom'])}",
+                "article": f"/articles/bench-{rng.randrange(articles):05d}",
+            }[kind]))
+        timings: dict[str, list[float]] = {}
+        lock = threading.Lock()
+        failures = [0]
+
+        def client(share: list) -> None:
+            for kind, path in share:
+                start = time.perf_counter()
+                try:
+                    with opener.open(base + path) as response:
+                        response.read()
+                        ok = response.status == 200 and "/login" not in response.url  # not sent to log in
+                except OSError:
+                    ok = False
+                elapsed = (time.perf_counter() - start) * 1000
+                with lock:
+                    timings.setdefault(kind, []).append(elapsed)
+                    failures[0] += not ok
+
+        warm = [threading.Thread(target=lambda p: opener.open(base + p).read(), args=(paths[i][1],))
+                for i in range(clients)]
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join()
+        server_cpu = _cpu_seconds(server.pid)
+        threads = [threading.Thread(target=client, args=(paths[i::clients],)) for i in range(clients)]
+        wall = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - wall
+        server_cpu = _cpu_seconds(server.pid) - server_cpu if server_cpu is not None else None
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    def percentile(values: list[float], q: float) -> float:
+        return round(statistics.quantiles(values, n=100)[q - 1], 1) if len(values) > 1 else round(values[0], 1)
+
+    every = [t for values in timings.values() for t in values]
+    return {"articles": articles, "requests": requests, "clients": clients, "workers": workers,
+            "failures": failures[0], "fill_seconds": round(fill_seconds, 1),
+            "requests_per_second": round(requests / wall, 1),
+            "server_cpu_ms_per_request": round(server_cpu * 1000 / requests, 1) if server_cpu is not None else None,
+            "p50_ms": percentile(every, 50), "p95_ms": percentile(every, 95),
+            **{f"{kind}_p95_ms": percentile(values, 95) for kind, values in sorted(timings.items())}, "cpu": cpu()}
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of a process and its children that are alive (Linux /proc; None elsewhere)."""
+    proc = Path("/proc")
+    if not (proc / str(pid)).exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in proc.iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split() if entry.name.isdigit() else None
+        except OSError:
+            continue
+        if fields and (int(entry.name) == pid or int(fields[1]) == pid):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not start")

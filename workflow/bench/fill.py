@@ -1,0 +1,53 @@
+"""A store full of reviewed articles, for the review-app benchmark (``web.bench``) and the queue tests."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import func, insert, select
+
+from workflow import accounts
+from workflow.bench import articles
+from workflow.segment import split_sentences
+from workflow.store import Article, Brief, Review, Sentence, Store, Translation
+
+
+def fill(store: Store, count: int) -> float:
+    """Insert ``count`` articles ``bench-00000``… (VOA text, 12 sentences each, km and zh translations, reviews
+    with statuses in a fixed rotation) in bulk, and an editor ``bench`` (password ``bench-password``). Does
+    nothing when the store already holds ``count`` articles. Returns the seconds it took."""
+    with store.read() as session:
+        if session.scalar(select(func.count(Article.id))) == count:
+            return 0.0
+    start = time.perf_counter()
+    stories = articles(41)
+    segmented = [split_sentences(story["text"])[:12] for story in stories]  # once per story, not per copy
+    statuses = ["new", "new", "in_review", "approved", "rejected"]
+    with store.session() as session:
+        for offset in range(0, count, 500):
+            ids = range(offset, min(count, offset + 500))
+            session.execute(insert(Article), [
+                {"id": i + 1, "external_id": f"bench-{i:05d}", "title": f"{stories[i % 41]['title']} #{i}",
+                 "source": "bench", "text": stories[i % 41]["text"], "content_hash": f"{i:064d}", "summary_key": ""}
+                for i in ids])
+            sentences, translations, reviews, briefs = [], [], [], []
+            for i in ids:
+                for position, sentence in enumerate(segmented[i % 41]):
+                    sentence_id = i * 12 + position + 1
+                    sentences.append({"id": sentence_id, "article_id": i + 1, "position": position,
+                                      "paragraph": sentence.paragraph, "text": sentence.text, "in_brief": position < 3})
+                    for lang in ("km", "zh"):
+                        translations.append({"sentence_id": sentence_id, "lang": lang, "model": "bench",
+                                             "text": f"[{lang}] {sentence.text}", "score": -0.5, "origin": "model"})
+                for lang in ("km", "zh"):
+                    reviews.append({"article_id": i + 1, "lang": lang, "status": statuses[(i + len(lang)) % 5],
+                                    "model": "bench", "demo": True, "fingerprint": "bench"})
+                    briefs.append({"article_id": i + 1, "lang": lang, "text": f"[{lang}] brief"})
+            for table, rows in ((Sentence, sentences), (Translation, translations), (Review, reviews),
+                                (Brief, briefs)):
+                session.execute(insert(table), rows)
+    try:
+        accounts.add_user(store, "bench", "bench-password", "editor")
+    except accounts.AccountError:
+        pass
+    return time.perf_counter() - start

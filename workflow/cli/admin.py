@@ -1,0 +1,135 @@
+"""Running the review app and looking after it: ``serve``, ``users``, ``db``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from workflow.cli import config, store
+from workflow.vocabulary import ROLES
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes  [default: BRIEFDESK_WORKERS, else one per core, at most 8].")
+@click.option("--debug", is_flag=True, help="Flask's development server with reloader (never in production).")
+def serve(host, port, workers, debug) -> None:
+    """Run the review web app (gunicorn worker processes; waitress on Windows)."""
+    start_server(host, port, debug, workers)
+
+
+def start_server(host: str, port: int, debug: bool, workers: int | None = None) -> None:
+    from web import create_app, serve
+
+    app = create_app(config())
+    click.echo(f"Briefdesk review app: http://{host}:{port}/  (Ctrl+C to stop)")
+    if debug:
+        app.run(host=host, port=port, debug=True)
+    else:
+        serve.run(app, host, port, workers or config().workers)
+
+
+@click.group()
+def users() -> None:
+    """Manage the people who log in to the review app."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="The user's role.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def users_add(name, role, password_stdin) -> None:
+    """Add user NAME with a role: reader (downloads), editor (reviews) or admin (also manages users)."""
+    from workflow import accounts
+
+    accounts.add_user(store(), name, _password(password_stdin), role)
+    click.echo(f"added {accounts.normalize(name)} ({role})")
+
+
+@users.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input (for scripts).")
+def users_password(name, password_stdin) -> None:
+    """Set NAME's password; every session of NAME ends."""
+    from workflow import accounts
+
+    accounts.set_password(store(), name, _password(password_stdin))
+    click.echo(f"password of {accounts.normalize(name)} changed; their sessions are ended")
+
+
+@users.command("role")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="The new role.")
+def users_role(name, role) -> None:
+    """Give NAME another role; every session of NAME ends."""
+    from workflow import accounts
+
+    accounts.set_role(store(), name, role)
+    click.echo(f"{accounts.normalize(name)} is now {role}; their sessions are ended")
+
+
+@users.command("logout")
+@click.argument("name")
+def users_logout(name) -> None:
+    """End every session of NAME (every browser they are logged in with)."""
+    from workflow import accounts
+
+    click.echo(f"ended {accounts.end_sessions(store(), name)} session(s) of {accounts.normalize(name)}")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")  # a CRLF line from Windows keeps no \r
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("list")
+def users_list() -> None:
+    """List users and their roles."""
+    from workflow import accounts
+
+    for user in accounts.list_users(store()):
+        click.echo(f"{user.username}\t{user.role}\t{user.created_at:%Y-%m-%d}")
+
+
+@users.command("remove")
+@click.argument("name")
+def users_remove(name) -> None:
+    """Remove user NAME."""
+    from workflow import accounts
+
+    accounts.remove_user(store(), name)
+    click.echo(f"removed {accounts.normalize(name)}; their sessions are ended")
+
+
+@click.group()
+def db() -> None:
+    """Back up and restore the database (SQLite)."""
+
+
+@db.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(path) -> None:
+    """Write a consistent copy of the live database to PATH (safe while the app and batches run)."""
+    from workflow.backup import backup
+
+    target = backup(store(), path)
+    click.echo(f"backed up to {target} ({target.stat().st_size / 1e6:.1f} MB)")
+
+
+@db.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="Replace the current database with this backup?")
+def db_restore(path) -> None:
+    """Replace the database with the backup at PATH (stop `serve` and running batches first)."""
+    from workflow.backup import restore
+
+    target, kept = restore(path, config().database_url)
+    click.echo(f"restored {path} into {target}" + (f"; the database it replaced is kept as {kept}" if kept else ""))
+
+
+COMMANDS = (serve, users, db)

@@ -1,0 +1,64 @@
+"""``briefdesk bench``: benchmarks that print numbers (speed, memory, latency), each naming its CPU."""
+
+from __future__ import annotations
+
+import click
+
+from workflow.cli import config, options
+
+
+@click.group()
+def bench() -> None:
+    """Benchmarks that print numbers (speed, memory, latency)."""
+
+
+@bench.command("translate")
+@click.option("--articles", type=click.IntRange(min=1), default=41, show_default=True,
+              help="VOA stories of the sample corpus to translate (repeated beyond 41).")
+@click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam width.")
+@click.option("--compute-type", default="int8", show_default=True, help="CTranslate2 compute type.")
+@click.option("--skip-peer", is_flag=True, help="Skip argostranslate (slow) for a quick pipeline-vs-ceiling check.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def bench_translate(articles, beam_size, compute_type, skip_peer, as_json) -> None:
+    """argostranslate vs Briefdesk vs raw CTranslate2 on one real-size benchmark model (built once)."""
+    from workflow.bench import translate
+
+    result = translate.run(config(), articles, beam_size, compute_type, peer=not skip_peer)
+    options.print_table(result, as_json, "Translation throughput")
+
+
+@bench.command("summarize")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def bench_summarize(as_json) -> None:
+    """Articles per second and peak RSS of the default brief method; time for a 500-sentence article."""
+    from workflow.bench import summarize
+
+    options.print_table(summarize.run(), as_json, "Summaries")
+
+
+@bench.command("serve")
+@click.option("--articles", type=click.IntRange(min=100), default=10_000, show_default=True,
+              help="Articles in the store it serves (built once into the data dir).")
+@click.option("--requests", "request_count", type=click.IntRange(min=10), default=400, show_default=True,
+              help="Timed requests in all, after one untimed request per client.")
+@click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True, help="Concurrent clients.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Server processes  [default: as serve].")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def bench_serve(articles, request_count, clients, workers, as_json) -> None:
+    """Queue and article page latency (p50, p95) with a full store, on loopback, bounded load."""
+    from web import bench
+
+    result = bench.run(config(), articles, request_count, clients, workers)
+    options.print_table(result, as_json, "Review app under load")
+
+
+@bench.command("convert")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def bench_convert(as_json) -> None:
+    """CPU speed of a converted NLLB-600M-shaped checkpoint (random weights; needs the convert extra)."""
+    from workflow.bench import convert
+
+    options.print_table(convert.run(config()), as_json, "Converted NLLB-600M-shaped model")
+
+
+COMMANDS = (bench,)

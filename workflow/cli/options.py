@@ -1,0 +1,105 @@
+"""Options shared by several commands, and the values they turn into."""
+
+from __future__ import annotations
+
+import click
+
+from workflow import languages, summarize
+from workflow.errors import BriefdeskError
+
+
+def _algorithm_help() -> str:
+    return "Brief method: " + "; ".join(f"'{name}': {cls.description}" for name, cls in
+                                        summarize.SUMMARIZERS.items()) + "."
+
+
+algorithm = click.option("--algorithm", type=click.Choice(summarize.ALGORITHMS), default=summarize.DEFAULT_ALGORITHM,
+                         show_default=True, help=_algorithm_help())
+sentences = click.option("--sentences", type=click.IntRange(min=1),
+                         help=f"Brief length in sentences (default {summarize.DEFAULT_SENTENCES}).")
+words = click.option("--words", type=click.IntRange(min=1), help="Brief length as an English word budget.")
+
+
+def target(default: str | None = "km", *, required: bool = False):
+    """``--to LANG``: one target language, checked against the registered languages when the command runs."""
+    return click.option("--to", "target", default=default, required=required, show_default=default is not None,
+                        callback=_check_target, help=f"Target language: {', '.join(languages.targets())}.")
+
+
+def targets(default: str = "km,zh"):
+    """``--to LANGS``: comma-separated target languages, checked before any work starts."""
+    return click.option("--to", "targets", default=default, show_default=True, callback=_check_targets,
+                        help=f"Target languages, comma-separated: {', '.join(languages.targets())}.")
+
+
+def _check_target(ctx, param, value):
+    if value is not None and len(_check_targets(ctx, param, value)) != 1:
+        raise click.BadParameter("give one language", ctx, param)
+    return value
+
+
+def _check_targets(ctx, param, value) -> list[str]:
+    try:
+        return languages.parse_targets(value)
+    except BriefdeskError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
+def decoding(function):
+    function = click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True,
+                            help="Beam width (4, as argostranslate).")(function)
+    function = click.option("--compute-type", default="auto", show_default=True,
+                            help="CTranslate2 compute type: auto, int8, int8_float32, float32…")(function)
+    function = click.option("--threads", type=click.IntRange(min=0), default=0, show_default=True,
+                            help="Translation threads in all (0: all cores), split over two translation "
+                                 "workers.")(function)
+    return function
+
+
+def budget(sentence_count: int | None, word_count: int | None) -> summarize.Budget:
+    if sentence_count is not None and word_count is not None:
+        raise click.UsageError("give --sentences or --words, not both")
+    if sentence_count or word_count:
+        return summarize.Budget(sentences=sentence_count if word_count is None else None, words=word_count)
+    return summarize.Budget(sentences=summarize.DEFAULT_SENTENCES)
+
+
+def settings(beam_size: int, compute_type: str, threads: int):
+    from workflow.translate import Settings, split_threads
+
+    workers, per_worker = split_threads(threads)
+    return Settings(beam_size=beam_size, compute_type=compute_type, inter_threads=workers, intra_threads=per_worker)
+
+
+def read_text(source: str) -> str:
+    """The text of FILE, or of standard input for ``-``, as UTF-8."""
+    import sys
+    from pathlib import Path
+
+    if source == "-":
+        data, label = sys.stdin.buffer.read(), "standard input"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise click.ClickException(f"{source}: no such file")
+        data, label = path.read_bytes(), source
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{label}: not UTF-8 text (invalid byte at offset {error.start})") from error
+
+
+def print_table(result: dict, as_json: bool, title: str) -> None:
+    """A flat result as JSON (for scripts) or as a two-column table."""
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_header=False)
+    for key, value in result.items():
+        table.add_row(key, str(value))
+    Console().print(table)

@@ -1,0 +1,177 @@
+"""Commands over the pipeline: run, translate, summarize, export, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from workflow.cli import options, registry, store
+from workflow.vocabulary import STATUSES
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@options.targets()
+@options.sentences
+@options.words
+@options.algorithm
+@options.decoding
+@click.option("--replace", is_flag=True, help="Let a different story replace an article that editors already "
+                                              "corrected or decided on (otherwise it is stored under a new id).")
+def run(paths, targets, sentences, words, algorithm, beam_size, compute_type, threads, replace) -> None:
+    """Ingest, summarize and translate articles (files or folders) into the store."""
+    report = run_batch(paths, targets, options.budget(sentences, words), algorithm,
+                       options.settings(beam_size, compute_type, threads), replace=replace)
+    if report.errors:
+        sys.exit(1)
+
+
+def run_batch(paths, targets: list[str], budget, algorithm: str, settings, *, replace: bool = False):
+    """``pipeline.run`` with progress bars on a terminal and the report printed."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from workflow import pipeline
+
+    err = Console(stderr=True)
+    run_options = pipeline.Options(targets=targets, budget=budget, algorithm=algorithm, decoding=settings,
+                                   replace=replace)
+    tasks: dict[str, int] = {}
+    with Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=False, disable=not err.is_terminal) as bars:
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage.replace("translate:", "translate → "), total=total)
+            bars.update(tasks[stage], completed=done, total=total)
+
+        report = pipeline.run(paths, store(), registry(), run_options, progress)
+    _print_report(report, targets)
+    return report
+
+
+def _print_report(report, targets) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console()
+    table = Table(title=f"Run {report.run_id}", title_justify="left")
+    table.add_column("article")
+    table.add_column("sentences", justify="right")
+    table.add_column("brief", justify="right")
+    for lang in targets:
+        table.add_column(f"new {lang}", justify="right")
+    for item in report.articles:
+        table.add_row(item.external_id[:48], str(item.sentences), str(item.brief_sentences),
+                      *[str(item.translated.get(lang, "—")) for lang in targets])
+    out.print(table)
+    for lang, model in report.models.items():
+        note = "  [bold yellow]DEMO model: it only knows its training sentences[/]" if model.demo else ""
+        out.print(f"{lang}: {model.label}, {report.decoded.get(lang, 0)} sentences decoded{note}")
+    if report.articles and report.translated_nothing and report.models:
+        out.print("Nothing to translate: every article is unchanged and already translated with these models "
+                  "and settings.")
+    for error in report.errors:
+        Console(stderr=True).print(f"[red]error[/] {error['item']} ({error['stage']}): {error['reason']}",
+                                   highlight=False)
+    out.print(f"{len(report.articles)} articles stored, {len(report.errors)} errors.")
+
+
+@click.command()
+@click.argument("source", default="-")
+@options.target()
+@options.decoding
+def translate(source, target, beam_size, compute_type, threads) -> None:
+    """Translate one English text (FILE or - for stdin) and print it."""
+    from workflow.corpus import clean_text
+    from workflow.translate import Translator, translate_text
+
+    text = clean_text(options.read_text(source))
+    model = registry().find(target)
+    click.echo(translate_text(Translator(model, options.settings(beam_size, compute_type, threads)), text))
+    if model.demo:
+        click.echo(f"(translated with the DEMO model {model.label}: it knows only its training sentences)", err=True)
+
+
+@click.command("summarize")
+@click.argument("source", default="-")
+@options.sentences
+@options.words
+@options.algorithm
+@click.option("--input-jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='Batch mode: lines of {"id", "text"}.')
+@click.option("--output-jsonl", type=click.Path(dir_okay=False, path_type=Path),
+              help='Batch mode: writes lines of {"id", "summary"} (one sentence a line).')
+def summarize_command(source, sentences, words, algorithm, input_jsonl, output_jsonl) -> None:
+    """Print an extractive brief of one text, or summarize a JSONL file in batch."""
+    from workflow import summarize
+
+    budget = options.budget(sentences, words)
+    if input_jsonl or output_jsonl:
+        if not (input_jsonl and output_jsonl):
+            raise click.UsageError("--input-jsonl and --output-jsonl go together")
+        written, problems = summarize.summarize_jsonl(input_jsonl, output_jsonl, budget=budget, algorithm=algorithm)
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo(f"{written} summaries written to {output_jsonl}"
+                   + (f", {len(problems)} lines failed" if problems else ""), err=True)
+        if problems:
+            sys.exit(1)
+        return
+    for line in summarize.brief_of_text(options.read_text(source), budget=budget, algorithm=algorithm):
+        click.echo(line)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="Output format: JSON Lines.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only items with this review status.")
+@click.option("--lang", help="Only this language.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
+def export(fmt, status, lang, output) -> None:
+    """Export stored translations and briefs, one JSON object per article and language."""
+    from workflow.export import records
+
+    for item in records(store(), status=status, lang=lang):
+        output.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+
+
+@click.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of articles  [default: the bundled sample corpus].")
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Start the review app afterwards.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port of the review app.")
+def demo(corpus_dir, serve, port) -> None:
+    """Run the whole job on the bundled corpus, then serve the review app with a demo login.
+
+    Installs the demo models first when no real km/zh model is installed, and says so.
+    """
+    from workflow import accounts
+    from workflow.corpus import sample_dir
+
+    models = registry()
+    missing = models.missing(["km", "zh"])
+    if missing:
+        click.echo(f"No real {'/'.join(missing)} model installed: installing the bundled DEMO models. They "
+                   "translate only their training sentences; see docs/models.md.")
+        for model in models.install_demo(missing):
+            click.echo(f"  installed {model.label}")
+    corpus_dir = corpus_dir or sample_dir()
+    if not corpus_dir.is_dir():
+        raise click.ClickException(f"{corpus_dir}: corpus folder not found")
+    report = run_batch([corpus_dir], ["km", "zh"], options.budget(None, None), "news",
+                       options.settings(4, "auto", 0))
+    password = accounts.demo_login(store())
+    click.echo(f"Demo login: user 'demo', password '{password}' (admin)")
+    if serve:
+        from workflow.cli.admin import start_server
+
+        start_server("127.0.0.1", port, False)
+    elif report.errors:
+        sys.exit(1)
+
+
+COMMANDS = (run, translate, summarize_command, export, demo)
