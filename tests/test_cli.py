@@ -254,3 +254,38 @@ def test_a_bug_shows_one_line_and_keeps_the_stack_in_a_log(home):
     log = Path(result.output.split("details are in ")[1].split(",")[0])
     assert log.parent == home / "logs" and "1 / 0" in log.read_text()
     assert isinstance(CliRunner().invoke(root, ["--debug", "broken"]).exception, ZeroDivisionError)
+
+
+def test_models_add_with_a_traversing_code_writes_nothing_outside(home, tmp_path):
+    """As found: `briefdesk models add` of a package whose to_code is km/../../../../victim."""
+    import zipfile
+
+    from workflow.models import demo_archives
+
+    victim = home.parent / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("precious")
+    evil = tmp_path / "evil.argosmodel"
+    with zipfile.ZipFile(demo_archives()[0]) as source, zipfile.ZipFile(evil, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.endswith("metadata.json"):
+                data = json.dumps({**json.loads(data), "to_code": "km/../../../../victim"}).encode()
+            target.writestr(item, data)
+    result = _briefdesk("models", "add", str(evil))
+    assert result.returncode == 1 and "not a known language code" in result.stderr
+    assert "Traceback" not in result.stderr and (victim / "keep.txt").read_text() == "precious"
+    assert sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
+
+
+def test_one_deeply_nested_line_never_costs_the_rest_of_the_run(home, tmp_path):
+    """As found: `briefdesk run` on a JSONL file with one line of 100,000 '['."""
+    assert _briefdesk("models", "install", "demo").returncode == 0
+    feed = tmp_path / "feed.jsonl"
+    story = {"title": "Prince", "text": "Hun Sen’s forces won and the prince went into exile."}
+    feed.write_text(json.dumps({**story, "id": "a"}) + "\n" + "[" * 100_000 + "\n" + json.dumps({**story, "id": "b"})
+                    + "\n")
+    result = _briefdesk("run", str(feed), "--to", "zh")
+    assert result.returncode == 1, result.stderr
+    assert f"{feed}:2" in result.stderr and "nested too deeply" in result.stderr and "Traceback" not in result.stderr
+    assert "2 articles stored, 1 errors." in result.stdout

@@ -25,7 +25,7 @@ def _sentencepiece(folder, extra_symbols=(), pad_id=3):
     return folder / "sp.model"
 
 
-def _marian(folder, multi: bool):
+def _marian(folder, multi: bool, positions: int = 512):
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     symbols = [">>khm<<", ">>cmn_Hans<<"] if multi else []
@@ -43,7 +43,7 @@ def _marian(folder, multi: bool):
     config = MarianConfig(vocab_size=len(vocab), d_model=32, encoder_layers=1, decoder_layers=1,
                           encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64,
                           decoder_ffn_dim=64, pad_token_id=vocab["<pad>"], eos_token_id=vocab["</s>"],
-                          decoder_start_token_id=vocab["<pad>"], max_position_embeddings=512)
+                          decoder_start_token_id=vocab["<pad>"], max_position_embeddings=positions)
     return MarianMTModel(config), tokenizer
 
 
@@ -80,13 +80,14 @@ def _madlad(folder):
 
 BUILDERS = {"marian": lambda f: _marian(f, False), "marian-multi": lambda f: _marian(f, True), "nllb": _nllb,
             "madlad": _madlad}
+SHORT = {"marian-64": lambda f: _marian(f, False, positions=64)}
 
 
 def checkpoint(tmp_path, kind: str):
     folder = tmp_path / f"tiny-{kind}"
     folder.mkdir()
     torch.manual_seed(0)
-    model, tokenizer = BUILDERS[kind](folder)
+    model, tokenizer = {**BUILDERS, **SHORT}[kind](folder)
     model.eval()
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
@@ -176,3 +177,23 @@ def test_hub_download_offline_explains_the_manual_route(home, tmp_path, no_netwo
 def test_not_a_checkpoint(tmp_path):
     with pytest.raises(convert.ConvertError, match="no config.json"):
         convert.architecture(tmp_path)
+
+
+def test_a_model_with_few_positions_translates_long_sentences(registry, tmp_path):
+    """A converted Marian with 64 positions: the limit is recorded at convert time, and decoding and the
+    source are capped to it, so a long sentence translates instead of crashing CTranslate2."""
+    from click.testing import CliRunner
+
+    from workflow.cli import main
+
+    folder = checkpoint(tmp_path, "marian-64")
+    archive = convert.convert(str(folder), "en", "km", tmp_path / "short.argosmodel", quantization="float32")
+    model = registry.add(archive)
+    assert model.max_positions == 64
+    long_sentence = " ".join(TEXT) + " And then " + " ".join(TEXT)  # well over 64 pieces
+    translator = Translator(model, Settings(beam_size=2))
+    assert len(translator.encode(long_sentence)) <= 64 and translator.max_decoding_length <= 63
+    [result] = translator.translate([long_sentence])
+    assert result.tokens <= 63
+    printed = CliRunner().invoke(main, ["translate", "--to", "km"], input=long_sentence + "\n")
+    assert printed.exit_code == 0, printed.output

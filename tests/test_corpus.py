@@ -1,4 +1,6 @@
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +180,40 @@ def test_a_fifo_is_named_for_what_it_is(tmp_path):
     assert isinstance(item, Rejected) and "FIFO" in item.reason
     [missing] = corpus.read([tmp_path / "nothing.txt"])
     assert missing.reason == "no such file or folder"
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to become another user")
+def test_an_unreadable_folder_is_reported_and_the_rest_is_read():
+    """As an operator without read rights on one subfolder (root reads everything, so a forked child becomes
+    'nobody' first: a real permission error, no mock)."""
+    import multiprocessing
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="briefdesk-perm-", dir="/tmp"))
+    try:
+        root.chmod(0o755)
+        (root / "good.txt").write_text("Something happened today.\n")
+        (root / "locked").mkdir()
+        (root / "locked" / "secret.txt").write_text("Hidden story.\n")
+        (root / "locked").chmod(0o000)
+
+        list(corpus.read([root / "good.txt"]))  # load every module now: 'nobody' cannot read Python's files
+
+        def read(queue) -> None:
+            os.setgid(65534)
+            os.setuid(65534)
+            queue.put([(type(i).__name__, i.source, getattr(i, "reason", "")) for i in corpus.read([root])])
+
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        child = context.Process(target=read, args=(queue,))
+        child.start()
+        items = queue.get(timeout=60)
+        child.join(timeout=60)
+    finally:
+        (root / "locked").chmod(0o755)
+        shutil.rmtree(root)
+    assert ("Document", str(root / "good.txt"), "") in items
+    assert any(kind == "Rejected" and source.endswith("locked") and "cannot read folder" in reason
+               for kind, source, reason in items), items

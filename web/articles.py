@@ -20,11 +20,18 @@ def _view(article_id: str):
         abort(404)
 
 
+def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, stale=None, next_id=None):
+    """The article page; the edit form's address and token are worked out once, not once per sentence."""
+    from flask_wtf.csrf import generate_csrf
+
+    return render_template("article.html", view=_view(article_id), conflict=conflict, stale=stale, next_id=next_id,
+                           edit_url=url_for(".edit", article_id=article_id), token=generate_csrf()), status
+
+
 @blueprint.route("/<path:article_id>")
 @role_required(*REVIEWERS)
 def show(article_id: str):
-    return render_template("article.html", view=_view(article_id), conflict=None, stale=None,
-                           next_id=queue.next_article(store(), article_id))
+    return _page(article_id, next_id=queue.next_article(store(), article_id))
 
 
 @blueprint.route("/<path:article_id>/edit", methods=["POST"])
@@ -45,8 +52,8 @@ def edit(article_id: str):
     except review.Conflict as conflict:
         flash("Someone else saved this item while you were editing. Compare and save again.", "error")
         theirs = conflict.theirs
-        return render_template("article.html", view=_view(article_id), next_id=None, stale=None,
-                               conflict={"lang": lang, "item": item, "theirs": theirs, "yours": conflict.yours}), 409
+        return _page(article_id, status=409,
+                     conflict={"lang": lang, "item": item, "theirs": theirs, "yours": conflict.yours})
     except review.ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303
@@ -68,8 +75,7 @@ def decide(article_id: str):
                       state=state)
     except review.StaleDecision as stale:
         flash(str(stale), "error")
-        return render_template("article.html", view=_view(article_id), next_id=None, conflict=None,
-                               stale=stale), 409
+        return _page(article_id, status=409, stale=stale)
     except review.ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303

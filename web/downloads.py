@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 from flask_login import login_required
 
 from web import store
@@ -10,6 +10,7 @@ from workflow import export
 
 blueprint = Blueprint("downloads", __name__)
 
+PER_PAGE = 50
 MIME = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
@@ -21,7 +22,11 @@ def _approved(**filters) -> list[export.Record]:
 @blueprint.route("/approved")
 @login_required
 def approved():
-    return render_template("approved.html", items=_approved(), formats=export.FORMATS)
+    page = max(1, request.args.get("page", 1, type=int))
+    items, total = export.approved_page(store(), page, PER_PAGE)
+    pages = max(1, -(-total // PER_PAGE))
+    return render_template("approved.html", items=items, formats=export.FORMATS, total=total, page=min(page, pages),
+                           pages=pages)
 
 
 @blueprint.route("/download/<path:article_id>/<lang>.<ext>")

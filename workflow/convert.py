@@ -136,6 +136,9 @@ def convert(source: str, from_code: str, to_code: str, output: Path, *, quantiza
             shutil.copy(target_spm, root / "target.spm")
         vocabulary = _vocabulary(root / "model")
         extra = _tokens(kind, from_code, to_code, vocabulary)
+        positions = _max_positions(folder)
+        if positions:
+            extra["max_positions"] = positions  # learned/sinusoidal tables end here: decoding must stop before
         metadata = {
             "package_version": "1.0", "argos_version": "1.9", "from_code": from_code, "to_code": to_code,
             "from_name": from_code, "to_name": to_code, "type": "translate", "links": [],
@@ -179,6 +182,16 @@ def _tokens(kind: str, from_code: str, to_code: str, vocabulary: set[str]) -> di
     # Marian: multi-target OPUS-MT models need a >>xxx<< token first; single-pair ones need nothing.
     multi = any(t.startswith(">>") and t.endswith("<<") for t in vocabulary)
     return {"source_prefix": [need(to_code)] if multi else [], "source_suffix": ["</s>"]}
+
+
+def _max_positions(folder: Path) -> int | None:
+    """The positions the checkpoint's position table holds (None: relative positions, as T5's, have no end)."""
+    try:
+        config = json.loads((folder / "config.json").read_text())
+    except (OSError, ValueError):
+        return None
+    value = config.get("max_position_embeddings")
+    return value if isinstance(value, int) and value > 0 and config.get("model_type") != "t5" else None
 
 
 def _license(folder: Path) -> str:

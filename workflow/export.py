@@ -9,11 +9,11 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from workflow import languages, texts
-from workflow.store import Article, Review, Store
+from workflow.store import Article, Brief, Review, Store
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,31 @@ def records(store: Store, *, status: str | None = None, lang: str | None = None,
             query = query.where(Article.external_id.in_(article_ids))
         for review, article in session.execute(query):
             yield record(session, article, review)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """An approved brief as the downloads page lists it (no full text: that is built only when downloaded)."""
+
+    article_id: str
+    title: str
+    lang: str
+    brief: str
+    demo: bool
+
+
+def approved_page(store: Store, page: int = 1, per_page: int = 50) -> tuple[list[Listing], int]:
+    """One page of approved briefs (by article id, then language) and how many there are in all."""
+    approved = Review.status == "approved"
+    with store.read() as session:
+        total = session.scalar(select(func.count()).select_from(Review).where(approved))
+        rows = session.execute(
+            select(Article.external_id, Article.title, Review.lang, Brief.text, Review.demo)
+            .join(Article, Article.id == Review.article_id)
+            .outerjoin(Brief, (Brief.article_id == Review.article_id) & (Brief.lang == Review.lang))
+            .where(approved).order_by(Article.external_id, Review.lang)
+            .limit(per_page).offset((max(1, page) - 1) * per_page)).all()
+    return [Listing(r.external_id, r.title, r.lang, r.text or "", r.demo) for r in rows], total
 
 
 def record(session, article: Article, review: Review) -> Record:

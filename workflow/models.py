@@ -67,6 +67,13 @@ class Model:
         return list(self.extra.get("source_suffix", []))
 
     @property
+    def max_positions(self) -> int | None:
+        """How many positions the model's position table holds, when its package says (``models convert``
+        records it); sentences and translations must fit in it."""
+        value = self.extra.get("max_positions")
+        return value if isinstance(value, int) and value > 0 else None
+
+    @property
     def target_prefix(self) -> list[str]:
         prefix = self.extra.get("target_prefix")
         return [prefix] if isinstance(prefix, str) and prefix else list(prefix or [])

@@ -11,8 +11,9 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import Select, distinct, func, literal_column, or_, select, text, tuple_
+from sqlalchemy import Integer, Select, bindparam, distinct, func, literal_column, or_, select, text, tuple_
 
 from workflow.store import Article, Review, Store
 from workflow.vocabulary import PENDING, STATUSES
@@ -41,42 +42,19 @@ class QueuePage:
 def queue(store: Store, *, status: str | None = None, lang: str | None = None, search: str | None = None,
           page: int = 1, per_page: int = PER_PAGE) -> QueuePage:
     """Articles with their review status per language, newest first, filtered and paginated."""
-    with store.read() as session:
-        matches = _search(session, search) if search else None
-        by_review = ([Review.lang == lang] if lang else []) + ([Review.status == status] if status else [])
-        counts_query = select(Review.status, func.count()).group_by(Review.status)
-        if lang:
-            counts_query = counts_query.where(Review.lang == lang)
-        if matches is not None:
-            counts_query = counts_query.where(Review.article_id.in_(matches))
+    dialect = store.engine.dialect.name
+    statements = _statements(dialect, bool(lang), bool(status), bool(search))
+    params = {"lang": lang, "status": status, **(_search_params(dialect, search) if search else {})}
+    with store.engine.connect() as connection, connection.begin():
         counts = dict.fromkeys(STATUSES, 0)
-        counts.update(dict(session.execute(counts_query).all()))
-
-        conditions = []
-        if by_review:
-            total_query = select(func.count(distinct(Review.article_id))).where(*by_review)
-            # EXISTS, walked along the page order, stops after one page; IN would read every match first.
-            conditions.append(select(Review.article_id).where(Review.article_id == Article.id, *by_review).exists())
-            if matches is not None:
-                total_query = total_query.where(Review.article_id.in_(matches))
-        elif matches is not None:
-            total_query = select(func.count()).select_from(matches.subquery())
-        else:
-            total_query = select(func.count(Article.id))
-        if matches is not None:
-            # "+ 0": SQLite would otherwise fetch every matching row by id and sort them; walking the order
-            # index and probing the match list stops after one page.
-            conditions.append((Article.id + 0).in_(matches))
-        total = session.scalar(total_query)
+        counts.update(dict(connection.execute(statements.counts, params).all()))
+        total = connection.execute(statements.total, params).scalar()
         pages = max(1, math.ceil(total / per_page))
         page = min(max(1, page), pages)
-        articles = session.execute(
-            select(Article.id, Article.external_id, Article.title, Article.updated_at).where(*conditions)
-            .order_by(Article.updated_at.desc(), Article.id.desc()).limit(per_page).offset((page - 1) * per_page)
-        ).all()
-        reviews = session.execute(select(Review.article_id, Review.lang, Review.status, Review.demo).where(
-            Review.article_id.in_([a.id for a in articles]))).all()
-        languages = sorted(session.scalars(select(Review.lang).distinct()))
+        articles = connection.execute(statements.page, {**params, "limit": per_page,
+                                                        "offset": (page - 1) * per_page}).all()
+        reviews = connection.execute(_REVIEWS_OF, {"ids": [a.id for a in articles]}).all() if articles else []
+        languages = sorted(connection.execute(_LANGUAGES).scalars())
     statuses: dict[int, dict[str, str]] = {}
     demo: dict[int, bool] = {}
     for article_id, code, state, is_demo in reviews:
@@ -87,30 +65,87 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
     return QueuePage(rows=rows, total=total, page=page, pages=pages, counts=counts, languages=languages)
 
 
-def _search(session, search: str) -> Select:
+# The statements are built once per kind of filter and reused with new values: building SQLAlchemy expressions
+# anew on every page cost more CPU than running them.
+_REVIEWS_OF = select(Review.article_id, Review.lang, Review.status, Review.demo).where(
+    Review.article_id.in_(bindparam("ids", expanding=True)))
+_LANGUAGES = select(Review.lang).distinct()
+
+
+@dataclass(frozen=True)
+class _Statements:
+    counts: Select
+    total: Select
+    page: Select
+
+
+@lru_cache(maxsize=16)
+def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool) -> _Statements:
+    matches = _matches(dialect) if searching else None
+    by_review = ([Review.lang == bindparam("lang")] if by_lang else []) + \
+        ([Review.status == bindparam("status")] if by_status else [])
+    counts = select(Review.status, func.count()).group_by(Review.status)
+    if by_lang:
+        counts = counts.where(Review.lang == bindparam("lang"))
+    if matches is not None:
+        # "+ 0": scan the covering (status, article_id) index probing the match list, rather than look up each
+        # match's reviews (measured 10 ms instead of 17 for 7,500 matches).
+        counts = counts.where((Review.article_id + 0).in_(matches))
+    conditions = []
+    if by_review:
+        # One review per (article, language): with a language filter every row is a distinct article.
+        total = select(func.count() if by_lang else func.count(distinct(Review.article_id))).where(*by_review)
+        # EXISTS, walked along the page order, stops after one page; IN would read every match first.
+        conditions.append(select(Review.article_id).where(Review.article_id == Article.id, *by_review).exists())
+        if matches is not None:
+            total = total.where(Review.article_id.in_(matches))
+    elif matches is not None:
+        total = select(func.count()).select_from(matches.subquery())
+    else:
+        total = select(func.count()).select_from(Article)  # count(*): SQLite answers it without a scan
+    if matches is not None:
+        # "+ 0": SQLite would otherwise fetch every matching row by id and sort them; walking the order
+        # index and probing the match list stops after one page.
+        conditions.append((Article.id + 0).in_(matches))
+    page = (select(Article.id, Article.external_id, Article.title, Article.updated_at).where(*conditions)
+            .order_by(Article.updated_at.desc(), Article.id.desc())
+            .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+    return _Statements(counts, total, page)
+
+
+def _matches(dialect: str) -> Select:
     """Ids of the articles whose id, title or text contain all the words (SQLite's full-text index; ILIKE
     of the whole phrase elsewhere)."""
-    if session.get_bind().dialect.name == "sqlite":
-        # Each word literally (quoted), all required; no words means nothing can match.
-        query = " ".join('"' + word + '"' for word in re.findall(r"\w+", search)) or '""'
+    if dialect == "sqlite":
         return select(literal_column("rowid")).select_from(text("articles_fts")).where(
-            text("articles_fts MATCH :query").bindparams(query=query))
-    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            text("articles_fts MATCH :query"))
+    pattern = bindparam("pattern")
     return select(Article.id).where(or_(*(column.ilike(pattern, escape="\\")
                                           for column in (Article.external_id, Article.title, Article.text))))
 
 
+def _search_params(dialect: str, search: str) -> dict[str, str]:
+    if dialect == "sqlite":
+        # Each word literally (quoted), all required; no words means nothing can match.
+        return {"query": " ".join('"' + word + '"' for word in re.findall(r"\w+", search)) or '""'}
+    return {"pattern": "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"}
+
+
 def next_article(store: Store, after: str | None = None) -> str | None:
     """The next article (in queue order: newest first) that still has a language waiting for a decision."""
-    with store.read() as session:
-        pending = select(Review.article_id).where(Review.article_id == Article.id,
-                                                  Review.status.in_(PENDING)).exists()
-        query = select(Article.external_id).where(pending).order_by(Article.updated_at.desc(), Article.id.desc())
-        current = session.execute(select(Article.updated_at, Article.id).where(Article.external_id == after)).first()
+    with store.engine.connect() as connection, connection.begin():
+        current = connection.execute(_POSITION, {"external_id": after}).first() if after else None
         if current is not None:
-            later = tuple_(Article.updated_at, Article.id) < tuple_(current.updated_at, current.id)
-            found = session.scalar(query.where(later).limit(1))
+            found = connection.execute(_PENDING_AFTER, {"updated_at": current.updated_at, "id": current.id}).scalar()
             if found:
                 return found
-        first = session.scalar(query.limit(1))
+        first = connection.execute(_PENDING_FIRST).scalar()
         return first if first != after else None
+
+
+_WAITING = select(Review.article_id).where(Review.article_id == Article.id, Review.status.in_(PENDING)).exists()
+_PENDING_FIRST = (select(Article.external_id).where(_WAITING)
+                  .order_by(Article.updated_at.desc(), Article.id.desc()).limit(1))
+_PENDING_AFTER = _PENDING_FIRST.where(
+    tuple_(Article.updated_at, Article.id) < tuple_(bindparam("updated_at"), bindparam("id")))
+_POSITION = select(Article.updated_at, Article.id).where(Article.external_id == bindparam("external_id"))

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Row as SqlRow
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workflow import texts
 from workflow.errors import BriefdeskError
-from workflow.store import Article, Decision, Review, Revision, Sentence, Store
+from workflow.store import Article, Brief, Decision, Review, Revision, Sentence, Store, Translation
 from workflow.vocabulary import DECISIONS
 
 LOW_CONFIDENCE = -1.0
@@ -96,7 +97,8 @@ class LanguagePanel:
     demo: bool
     brief: str
     brief_revision: int
-    decisions: list[Decision]
+    decisions: list[SqlRow]
+    """Newest first: status, username, created_at, comment."""
     flagged: int
     state: str
     """What a decision is taken on: the latest revision and the translation's fingerprint."""
@@ -110,45 +112,70 @@ class ArticleView:
     english_brief: str
     rows: list[Row]
     languages: dict[str, LanguagePanel]
-    history: list[Revision] = field(default_factory=list)
+    history: list[SqlRow] = field(default_factory=list)
+    """Every revision, newest first: lang, item, before, after, username, created_at."""
 
 
 def article_view(store: Store, external_id: str) -> ArticleView:
-    with store.read() as session:
-        article = _article(session, external_id)
-        reviews = session.scalars(select(Review).where(Review.article_id == article.id).order_by(Review.lang)).all()
-        revisions = session.scalars(select(Revision).where(Revision.article_id == article.id)
-                                    .order_by(Revision.id.desc())).all()
-        latest: dict[tuple[str, str], Revision] = {}
-        for revision in revisions:
-            latest.setdefault((revision.lang, revision.item), revision)
-        cells: dict[str, dict[int, Cell]] = {}
-        panels: dict[str, LanguagePanel] = {}
-        for review in reviews:
-            machine = {t.sentence_id: t for t in texts.translations(session, article.id, review.lang, review.model)}
-            cells[review.lang] = {}
-            for sentence in article.sentences:
-                translation = machine.get(sentence.id)
-                if translation is None:
-                    continue
-                edit = latest.get((review.lang, texts.sentence_item(sentence.id)))
-                cells[review.lang][sentence.id] = Cell(
-                    text=edit.after if edit else translation.text, machine=translation.text,
-                    score=translation.score, origin="edited" if edit else translation.origin,
-                    revision_id=edit.id if edit else 0, edited_by=edit.username if edit else None)
-            brief_edit = latest.get((review.lang, texts.BRIEF_ITEM))
-            decisions = session.scalars(select(Decision).where(
-                Decision.article_id == article.id, Decision.lang == review.lang).order_by(Decision.id.desc())).all()
-            panels[review.lang] = LanguagePanel(
-                lang=review.lang, status=review.status, model=review.model, demo=review.demo,
-                brief=texts.brief_text(session, article.id, review.lang),
-                brief_revision=brief_edit.id if brief_edit else 0, decisions=list(decisions),
-                flagged=sum(c.low_confidence for c in cells[review.lang].values()),
-                state=_state(session, article.id, review))
-        rows = [Row(s.id, s.position, s.paragraph, s.text, s.in_brief,
-                    {code: cells[code][s.id] for code in cells if s.id in cells[code]}) for s in article.sentences]
-        return ArticleView(article.external_id, article.title, article.source,
-                           texts.brief_text(session, article.id, "en"), rows, panels, list(revisions))
+    """Everything the article page shows, read in one transaction with statements built once (this page is
+    opened more than any other)."""
+    with store.engine.connect() as connection, connection.begin():
+        article = connection.execute(_ARTICLE, {"external_id": external_id}).first()
+        if article is None:
+            raise ReviewError(f"no article {external_id!r}")
+        key = {"article_id": article.id}
+        sentences = connection.execute(_SENTENCES, key).all()
+        reviews = connection.execute(_REVIEWS, key).all()
+        revisions = connection.execute(_REVISIONS, key).all()
+        translations = connection.execute(_TRANSLATIONS, key).all()
+        decisions = connection.execute(_DECISIONS, key).all()
+        briefs = dict(connection.execute(_BRIEFS, key).all())
+    latest: dict[tuple[str, str], SqlRow] = {}
+    for revision in revisions:  # newest first
+        latest.setdefault((revision.lang, revision.item), revision)
+    cells: dict[str, dict[int, Cell]] = {}
+    panels: dict[str, LanguagePanel] = {}
+    for review in reviews:
+        machine = {t.sentence_id: t for t in translations if t.lang == review.lang and t.model == review.model}
+        cells[review.lang] = {}
+        for sentence in sentences:
+            translation = machine.get(sentence.id)
+            if translation is None:
+                continue
+            edit = latest.get((review.lang, texts.sentence_item(sentence.id)))
+            cells[review.lang][sentence.id] = Cell(
+                text=edit.after if edit else translation.text, machine=translation.text,
+                score=translation.score, origin="edited" if edit else translation.origin,
+                revision_id=edit.id if edit else 0, edited_by=edit.username if edit else None)
+        brief_edit = latest.get((review.lang, texts.BRIEF_ITEM))
+        newest = next((r.id for r in revisions if r.lang == review.lang), 0)
+        panels[review.lang] = LanguagePanel(
+            lang=review.lang, status=review.status, model=review.model, demo=review.demo,
+            brief=briefs.get(review.lang, ""), brief_revision=brief_edit.id if brief_edit else 0,
+            decisions=[d for d in decisions if d.lang == review.lang],
+            flagged=sum(c.low_confidence for c in cells[review.lang].values()),
+            state=_state_of(newest, review.fingerprint))
+    rows = [Row(s.id, s.position, s.paragraph, s.text, s.in_brief,
+                {code: cells[code][s.id] for code in cells if s.id in cells[code]}) for s in sentences]
+    return ArticleView(article.external_id, article.title, article.source, briefs.get("en", ""), rows, panels,
+                       list(revisions))
+
+
+_BY_ARTICLE = bindparam("article_id")
+_ARTICLE = select(Article.id, Article.external_id, Article.title, Article.source).where(
+    Article.external_id == bindparam("external_id"))
+_SENTENCES = select(Sentence.id, Sentence.position, Sentence.paragraph, Sentence.text, Sentence.in_brief).where(
+    Sentence.article_id == _BY_ARTICLE).order_by(Sentence.position)
+_REVIEWS = select(Review.lang, Review.status, Review.model, Review.demo, Review.fingerprint).where(
+    Review.article_id == _BY_ARTICLE).order_by(Review.lang)
+_REVISIONS = select(Revision.id, Revision.lang, Revision.item, Revision.before, Revision.after, Revision.username,
+                    Revision.created_at).where(Revision.article_id == _BY_ARTICLE).order_by(Revision.id.desc())
+_TRANSLATIONS = select(Translation.sentence_id, Translation.lang, Translation.model, Translation.text,
+                       Translation.score, Translation.origin).join(
+    Sentence, Sentence.id == Translation.sentence_id).where(Sentence.article_id == _BY_ARTICLE)
+_DECISIONS = select(Decision.lang, Decision.status, Decision.comment, Decision.username, Decision.created_at).where(
+    Decision.article_id == _BY_ARTICLE).order_by(Decision.id.desc())
+_BRIEFS = select(Brief.lang, Brief.text).where(Brief.article_id == _BY_ARTICLE)
 
 
 # --- corrections and decisions -------------------------------------------------------------------------------
@@ -244,7 +271,11 @@ def _review(session: Session, article: Article, lang: str) -> Review:
 def _state(session: Session, article_id: int, review: Review) -> str:
     latest = session.scalar(select(func.max(Revision.id)).where(Revision.article_id == article_id,
                                                                  Revision.lang == review.lang)) or 0
-    return f"{latest}-{review.fingerprint[:16]}"
+    return _state_of(latest, review.fingerprint)
+
+
+def _state_of(latest_revision: int, fingerprint: str) -> str:
+    return f"{latest_revision}-{fingerprint[:16]}"
 
 
 def _revise(session: Session, article: Article, lang: str, item: str, parent: int, before: str, after: str,

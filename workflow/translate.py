@@ -78,7 +78,20 @@ class Translator:
         )
 
     def encode(self, sentence: str) -> list[str]:
-        return self.model.source_prefix + self._sp.encode(sentence, out_type=str) + self.model.source_suffix
+        pieces = self._sp.encode(sentence, out_type=str)
+        prefix, suffix = self.model.source_prefix, self.model.source_suffix
+        if self.model.max_positions:  # a longer source would run past the position table: cut it to fit
+            pieces = pieces[: max(1, self.model.max_positions - len(prefix) - len(suffix))]
+        return prefix + pieces + suffix
+
+    @property
+    def max_decoding_length(self) -> int:
+        """MAX_DECODING_LENGTH, or less for a model whose position table is shorter (target prefix and the
+        start token take positions too)."""
+        limit = self.model.max_positions
+        if not limit:
+            return MAX_DECODING_LENGTH
+        return max(1, min(MAX_DECODING_LENGTH, limit - len(self.model.target_prefix) - 1))
 
     def translate(self, sentences: Iterable[str]) -> Iterator[Translation]:
         """Translations in input order, produced chunk by chunk (each chunk one length-sorted decode).
@@ -91,7 +104,7 @@ class Translator:
                 chunk, target_prefix=[prefix] * len(chunk) if prefix else None,
                 max_batch_size=self.settings.max_batch_tokens, batch_type="tokens",
                 beam_size=self.settings.beam_size, length_penalty=LENGTH_PENALTY, replace_unknowns=True,
-                max_decoding_length=MAX_DECODING_LENGTH, return_scores=True, asynchronous=True,
+                max_decoding_length=self.max_decoding_length, return_scores=True, asynchronous=True,
             )
             for chunk in _chunks([self.encode(s) for s in sentences], self.settings.chunk_tokens)
         ]

@@ -13,11 +13,10 @@ Figures depend on the CPU (2-3x between machines here): each result names the ma
 from __future__ import annotations
 
 import json
-import platform
 import resource
-from functools import lru_cache
 
 from workflow.corpus import sample_dir
+from workflow.tuning import cpu  # noqa: F401 - every benchmark names its CPU
 
 THREADS = 2
 BEST = {"inter_threads": 2, "intra_threads": 1, "max_batch_tokens": 2048}
@@ -46,21 +45,3 @@ def articles(count: int) -> list[dict]:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-@lru_cache(maxsize=1)
-def cpu() -> str:
-    """The CPU the figures come from: model name and its widest vector instructions (machines differ 2-3x)."""
-    name, flags = platform.processor() or platform.machine(), set()
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            key, _, value = line.partition(":")
-            if key.strip() == "model name":
-                name = value.strip()
-            elif key.strip() == "flags":
-                flags = set(value.split())
-                break
-    except OSError:
-        pass
-    isa = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2" if flags else "?"
-    return f"{name} ({isa})"

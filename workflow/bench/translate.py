@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from workflow import tuning
 from workflow.bench import BEST, THREADS, articles, cpu, peak_rss_mb, stories
 from workflow.bench import model as bench_model
 from workflow.config import Config
@@ -154,3 +155,43 @@ def _peer(documents, registry: Registry) -> tuple[dict, float]:
         translation.translate(document.text)
     seconds = time.perf_counter() - start
     return {"sentences": tokens[1], "target_tokens": tokens[0]}, seconds
+
+
+def tune(config: Config, count: int = 12, beam_size: int = 4, compute_type: str = "int8") -> dict:
+    """Decode ``count`` stories with each thread split and batch size worth trying on this machine (the
+    pipeline's own Translator, so chunking counts too), save the fastest into the data dir and return them all.
+    Each candidate runs in its own process, like the benchmark's sides."""
+    bench_home, source = prepare(config, count)
+    env = {**os.environ, "BRIEFDESK_HOME": str(bench_home)}
+    cores = os.cpu_count() or 1
+    splits = sorted({(inter, max(1, cores // inter)) for inter in (1, 2, 4, cores) if inter <= cores})
+    candidates = [(inter, intra, tokens) for inter, intra in splits for tokens in (1024, 2048, 4096)]
+    trials = []
+    for inter, intra, tokens in candidates:
+        code = (f"from workflow.bench.translate import trial; trial({str(source)!r}, {beam_size}, "
+                f"{compute_type!r}, {inter}, {intra}, {tokens})")
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"tuning trial failed: {done.stderr[-2000:]}")
+        trials.append({"inter_threads": inter, "intra_threads": intra, "max_batch_tokens": tokens,
+                       "seconds": json.loads(done.stdout.strip().splitlines()[-1])["seconds"]})
+    best = min(trials, key=lambda t: t["seconds"])
+    saved = tuning.save(config, {**best, "cpu": cpu(), "articles": count, "beam_size": beam_size,
+                                 "compute_type": compute_type})
+    return {"best": best, "trials": trials, "saved": str(saved), "cpu": cpu()}
+
+
+def trial(source: str, beam_size: int, compute_type: str, inter: int, intra: int, tokens: int) -> None:
+    """One tuning candidate: the pipeline's Translator over every sentence of ``source`` (in a child process)."""
+    from workflow import corpus
+    from workflow.segment import split_sentences
+    from workflow.translate import Settings, Translator
+
+    texts = [s.text for d in corpus.read([source]) if isinstance(d, corpus.Document) for s in split_sentences(d.text)]
+    settings = Settings(beam_size=beam_size, compute_type=compute_type, inter_threads=inter, intra_threads=intra,
+                        max_batch_tokens=tokens)
+    translator = Translator(Registry(Config.from_env()).find("km"), settings)
+    start = time.perf_counter()
+    for _ in translator.translate(texts):
+        pass
+    print(json.dumps({"seconds": round(time.perf_counter() - start, 2)}))

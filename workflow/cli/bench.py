@@ -18,11 +18,27 @@ def bench() -> None:
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam width.")
 @click.option("--compute-type", default="int8", show_default=True, help="CTranslate2 compute type.")
 @click.option("--skip-peer", is_flag=True, help="Skip argostranslate (slow) for a quick pipeline-vs-ceiling check.")
+@click.option("--tune", is_flag=True, help="Instead: try thread splits and batch sizes on this machine (on 12 stories "
+                                           "unless --articles is given) and save the fastest for `run`.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-def bench_translate(articles, beam_size, compute_type, skip_peer, as_json) -> None:
+@click.pass_context
+def bench_translate(ctx, articles, beam_size, compute_type, skip_peer, tune, as_json) -> None:
     """argostranslate vs Briefdesk vs raw CTranslate2 on one real-size benchmark model (built once)."""
     from workflow.bench import translate
 
+    if tune:
+        explicit = ctx.get_parameter_source("articles") == click.core.ParameterSource.COMMANDLINE
+        result = translate.tune(config(), articles if explicit else 12, beam_size, compute_type)
+        if as_json:
+            options.print_table(result, True, "")
+            return
+        for trial in result["trials"]:
+            click.echo(f"{trial['inter_threads']} workers x {trial['intra_threads']} threads, "
+                       f"{trial['max_batch_tokens']}-token batches: {trial['seconds']:.2f} s")
+        best = result["best"]
+        click.echo(f"fastest on {result['cpu']}: {best['inter_threads']} x {best['intra_threads']}, "
+                   f"{best['max_batch_tokens']} tokens; saved to {result['saved']} (used by `run` and `translate`)")
+        return
     result = translate.run(config(), articles, beam_size, compute_type, peer=not skip_peer)
     options.print_table(result, as_json, "Translation throughput")
 

@@ -65,10 +65,25 @@ def budget(sentence_count: int | None, word_count: int | None) -> summarize.Budg
 
 
 def settings(beam_size: int, compute_type: str, threads: int):
+    """Decoding settings: ``--threads`` split over workers, or (0) what ``bench translate --tune`` found best on
+    this machine, or the built-in split."""
+    from workflow import tuning
+    from workflow.cli import config
     from workflow.translate import Settings, split_threads
 
+    tuned = tuning.load(config()) if threads == 0 else None
+    if tuned:
+        return Settings(beam_size=beam_size, compute_type=compute_type, inter_threads=tuned["inter_threads"],
+                        intra_threads=tuned["intra_threads"], max_batch_tokens=tuned["max_batch_tokens"])
     workers, per_worker = split_threads(threads)
     return Settings(beam_size=beam_size, compute_type=compute_type, inter_threads=workers, intra_threads=per_worker)
+
+
+def describe(settings, tuned: bool) -> str:
+    """The settings line ``run`` and ``translate`` print."""
+    return (f"decoding: beam {settings.beam_size}, {settings.compute_type}, {settings.inter_threads} workers x "
+            f"{settings.intra_threads} threads, {settings.max_batch_tokens}-token batches"
+            + (" (tuned on this machine by `bench translate --tune`)" if tuned else ""))
 
 
 def read_text(source: str) -> str:

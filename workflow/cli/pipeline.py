@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from workflow.cli import options, registry, store
+from workflow.cli import config, options, registry, store
 from workflow.vocabulary import STATUSES
 
 
@@ -49,7 +49,16 @@ def run_batch(paths, targets: list[str], budget, algorithm: str, settings, *, re
 
         report = pipeline.run(paths, store(), registry(), run_options, progress)
     _print_report(report, targets)
+    click.echo(options.describe(settings, _tuned(settings)))
     return report
+
+
+def _tuned(settings) -> bool:
+    from workflow import tuning
+
+    saved = tuning.load(config())
+    return bool(saved) and (settings.inter_threads, settings.intra_threads, settings.max_batch_tokens) == (
+        saved["inter_threads"], saved["intra_threads"], saved["max_batch_tokens"])
 
 
 def _print_report(report, targets) -> None:
