@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Flask
+from flask import Flask, request
 from markupsafe import Markup
 
 from workflow import languages
@@ -64,8 +64,6 @@ def _status_chip(status: str) -> Markup:
 
 def _article_url(article_id: str) -> str:
     """``url_for('articles.show', …)`` without the routing machinery (ids are constrained at ingest)."""
-    from flask import request
-
     return f"{request.script_root}/articles/{quote(article_id, safe='/')}"
 
 

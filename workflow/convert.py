@@ -20,6 +20,7 @@ from pathlib import Path
 
 from workflow import languages
 from workflow.errors import BriefdeskError
+from workflow.models import Model, Registry
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def recipe(lang: str, name: str | None = None) -> Recipe:
     return known[name]
 
 
-def install(chosen: Recipe, lang: str, registry) -> object:
+def install(chosen: Recipe, lang: str, registry: Registry) -> Model:
     """Download ``chosen``'s checkpoint (needs the internet), convert it and install it into ``registry``."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = convert(chosen.hub_id, "en", lang, Path(tmp) / "model.argosmodel", license=chosen.license)
