@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -23,11 +24,56 @@ def home(tmp_path, monkeypatch) -> Path:
     return path
 
 
+# The modules whose tests run on both back-ends: every test in them that uses a database (the ``database_url``
+# fixture, directly or through ``config``/``store``) runs once on SQLite and once on PostgreSQL.
+BOTH_BACKENDS = {"test_store", "test_pipeline", "test_review", "test_review_library", "test_accounts",
+                 "test_export", "test_faults", "test_web", "test_sessions"}
+
+
+def pytest_generate_tests(metafunc):
+    if "database_url" in metafunc.fixturenames and metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_BACKENDS:
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL server for the whole run (started on first use, stopped at the end)."""
+    from tests.postgres import PostgresServer, binaries
+
+    bindir = binaries()
+    if bindir is None:
+        message = "PostgreSQL is not installed (Debian: apt install postgresql; .ci/setup --dev does it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it: a missing server there is a failure, not a skip
+        pytest.skip(message)
+    server = PostgresServer(bindir).start()
+    try:
+        server.prepare_template()
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-def config(home):
+def database_url(request, home, monkeypatch) -> str:
+    """This test's database: SQLite in its data dir, or (parametrized) a fresh database on the test server,
+    also in DATABASE_URL for the commands the test runs."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        home.mkdir(parents=True, exist_ok=True)
+        yield f"sqlite:///{home / 'briefdesk.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+def config(home, database_url):
     from workflow.config import Config
 
-    return Config.at(home)
+    return Config.at(home, database_url=database_url)
 
 
 @pytest.fixture
@@ -93,7 +139,7 @@ def reviewed_store(demo_models, registry, store):
     from workflow import accounts, pipeline
 
     stories = [json.loads(line) for line in (CORPUS / "voa-cambodia-2018.en.jsonl").read_text().splitlines()]
-    batch = Path(store.url.removeprefix("sqlite:///")).parent / "batch"
+    batch = registry.config.home / "batch"
     batch.mkdir()
     (batch / "voa.jsonl").write_text("\n".join(json.dumps(s) for s in stories
                                                if s["id"] in ("voa-khm-2018-party-khmer-rouge",

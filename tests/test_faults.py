@@ -79,7 +79,8 @@ def test_sigkill_at_random_points_loses_and_redoes_nothing(demo_models, home, st
             assert session.scalar(select(func.count(Brief.id)).where(Brief.lang == lang)) == articles
             assert session.scalar(select(func.count()).select_from(Review).where(Review.lang == lang)) == articles
         assert session.scalar(select(func.count(Brief.id)).where(Brief.lang == "en")) == articles
-        assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        if store.engine.dialect.name == "sqlite":  # PostgreSQL checks its own pages; it has no such pragma
+            assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         # Finished work was not redone: every row a killed run committed is still the same row.
         for row_id, values in survivors.items():
             row = session.get(Translation, row_id)

@@ -4,6 +4,7 @@ import itertools
 import re
 
 import pytest
+from nltk.stem.snowball import SnowballStemmer
 from sqlalchemy import select
 
 from workflow import queue
@@ -12,10 +13,12 @@ from workflow.store import Article, Review, Store
 from workflow.vocabulary import STATUSES
 
 
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory) -> Store:
-    path = tmp_path_factory.mktemp("queue")
-    store = Store(f"sqlite:///{path / 'briefdesk.db'}")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def filled(request, tmp_path_factory) -> Store:
+    if request.param == "sqlite":
+        store = Store(f"sqlite:///{tmp_path_factory.mktemp('queue') / 'briefdesk.db'}")
+    else:
+        store = Store(request.getfixturevalue("postgres_server").create_database())
     fill(store, 180)  # 41 VOA stories repeated, statuses in a fixed rotation
     with store.session() as session:  # some articles with one language only, some with none
         for article_id in (5, 6, 7):
@@ -25,8 +28,13 @@ def filled(tmp_path_factory) -> Store:
     return store
 
 
-def _words(text: str) -> set[str]:
-    return {word.lower() for word in re.findall(r"[^\W_]+", text)}
+def _words(text: str, stem: bool = False) -> set[str]:
+    words = {word.lower() for word in re.findall(r"[^\W_]+", text)}
+    # PostgreSQL searches with the 'english' configuration: Snowball stems, the same as NLTK's.
+    return {_STEMMER.stem(word) for word in words} if stem else words
+
+
+_STEMMER = SnowballStemmer("english")
 
 
 def _expected(store: Store, status, lang, search) -> tuple[list[str], dict[str, int]]:
@@ -34,8 +42,9 @@ def _expected(store: Store, status, lang, search) -> tuple[list[str], dict[str, 
         articles = session.execute(select(Article.id, Article.external_id, Article.title, Article.text,
                                           Article.updated_at)).all()
         reviews = session.execute(select(Review.article_id, Review.lang, Review.status)).all()
-    wanted = _words(search or "")
-    found = {a.id for a in articles if wanted <= _words(f"{a.external_id} {a.title} {a.text}")}
+    stem = store.engine.dialect.name == "postgresql"
+    wanted = _words(search or "", stem)
+    found = {a.id for a in articles if wanted <= _words(f"{a.external_id} {a.title} {a.text}", stem)}
     counts = dict.fromkeys(STATUSES, 0)
     for article_id, code, state in reviews:
         if article_id in found and (lang is None or code == lang):

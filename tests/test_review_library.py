@@ -1,7 +1,6 @@
 """Review actions at the library level: corrections with history and conflicts, briefs rebuilt from corrections,
 decisions, the article view, and the translation memory reused by a later pipeline run."""
 
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -204,7 +203,7 @@ def test_an_empty_brief_is_refused(reviewed_store):
 
 def test_a_brief_edited_before_a_rerun_stays_as_the_editor_wrote_it(reviewed_store, registry):
     review.save_brief(reviewed_store, ARTICLE, "zh", "编辑写的简报。", 0, "eddie")
-    batch = Path(reviewed_store.url.removeprefix("sqlite:///")).parent / "batch"
+    batch = registry.config.home / "batch"
     report = pipeline.run([batch], reviewed_store, registry,
                           pipeline.Options(targets=["zh"], budget=summarize.Budget(sentences=2)))
     assert not report.errors and report.decoded == {"zh": 0}

@@ -198,7 +198,8 @@ def test_forwarded_addresses_count_only_behind_a_configured_proxy(reviewed_store
     from workflow.config import Config
 
     for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
-        base = live_server(create_app(Config.at(home, trusted_proxies=proxies)))
+        base = live_server(create_app(Config.at(home, database_url=reviewed_store.url,
+                                                           trusted_proxies=proxies)))
         assert Browser(base, address="203.0.113.7").login(f"ghost{proxies}", "guess")[0] == 401
         assert accounts.login_wait(reviewed_store, expected, f"ghost{proxies}") == 0
         with reviewed_store.read() as session:

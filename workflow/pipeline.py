@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import delete, select
 
 from workflow import corpus, segment, summarize, texts
+from workflow.cluster import Cluster, ClusterError
 from workflow.errors import BriefdeskError
 from workflow.models import Model, Registry
 from workflow.store import Article, Decision, Review, Revision, Run, Sentence, Store, Translation, utcnow
@@ -53,6 +54,8 @@ class RunReport:
     """Sentences sent to the model per language (after de-duplication)."""
     tokens: dict[str, int] = field(default_factory=dict)
     """Target tokens the model produced per language."""
+    waiting_seconds: float = 0.0
+    """Time spent waiting for decoded sentences (the rest is ingest, summaries and commits)."""
 
     @property
     def translated_nothing(self) -> bool:
@@ -74,8 +77,9 @@ class Options:
 
 
 def run(paths: Iterable[str | Path], store: Store, models: Registry, options: Options = Options(),
-        progress: Progress | None = None) -> RunReport:
-    """Run the whole pipeline over ``paths``; returns what happened, errors included."""
+        progress: Progress | None = None, cluster: Cluster | None = None) -> RunReport:
+    """Run the whole pipeline over ``paths``; returns what happened, errors included. With ``cluster``, the
+    decoding runs on its workers (see ``workflow.cluster``); everything else, commits included, stays here."""
     progress = progress or (lambda *_: None)
     with store.session() as session:
         record = Run(settings=json.dumps({"targets": list(options.targets), "summary": options.summary_key,
@@ -92,7 +96,12 @@ def run(paths: Iterable[str | Path], store: Store, models: Registry, options: Op
                 report.errors.append({"item": f"--to {lang}", "stage": "translate", "reason": str(error)})
                 continue
             report.models[lang] = model
-            _translate(article_ids, lang, model, store, options, report, progress)
+            try:
+                if cluster is not None:
+                    cluster.check(model, options.decoding)
+                _translate(article_ids, lang, model, store, options, report, progress, cluster)
+            except ClusterError as error:  # committed articles stay; the rest of this language waits for a rerun
+                report.errors.append({"item": f"--to {lang}", "stage": "translate", "reason": str(error)})
         status = "failed" if not report.articles and report.errors else "done"
     except KeyboardInterrupt:
         status = "interrupted"  # what was committed stays; a rerun goes on from there
@@ -182,7 +191,7 @@ def model_tag(model: Model, settings: Settings) -> str:
 
 
 def _translate(article_ids: list[int], lang: str, model: Model, store: Store, options: Options,
-               report: RunReport, progress: Progress) -> None:
+               report: RunReport, progress: Progress, cluster: Cluster | None) -> None:
     tag = model_tag(model, options.decoding)
     by_id = {r.external_id: r for r in report.articles}
     pending: list[tuple[int, str, list[tuple[int, str]]]] = []  # (article, external id, missing sentences)
@@ -202,40 +211,60 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
         remembered = texts.recall(session, list({t for _, _, m in pending for _, t in m}), lang)
     # One decode for the whole batch: unique texts in article order, each decoded once.
     unique: dict[str, int] = {}
-    last_needed: list[int] = []
     for _, _, missing in pending:
         for _, text in missing:
             if text not in remembered:
                 unique.setdefault(text, len(unique))
-        last_needed.append(max((unique[t] for _, t in missing if t in unique), default=-1))
     report.decoded[lang] = len(unique)
     report.tokens[lang] = 0
     if not pending:
         return
-    translator = Translator(model, options.decoding) if unique else None
-    outputs: list = []
-    queue = deque(range(len(pending)))
+    # An article is committed as soon as the last of its texts is back (in order locally, any order on a
+    # cluster), so an interrupted run loses only the articles in flight.
+    waiting = [{unique[t] for _, t in missing if t in unique} for _, _, missing in pending]
+    needed_by: dict[int, list[int]] = {}
+    for number, indices in enumerate(waiting):
+        for index in indices:
+            needed_by.setdefault(index, []).append(number)
+    outputs: dict[int, Translated] = {}
 
-    def flush(upto: int) -> None:
-        while queue and last_needed[queue[0]] <= upto:
-            index = queue.popleft()
-            article_id, external_id, missing = pending[index]
-            results = {sid: outputs[unique[text]] if text in unique
-                       else Translated(remembered[text], None, 0, "memory") for sid, text in missing}
-            try:
-                _store_translations(store, article_id, lang, model, tag, results)
-                by_id[external_id].translated[lang] = len(missing)
-            except Exception as error:  # noqa: BLE001 - keep the rest of the batch
-                report.errors.append({"item": external_id, "stage": f"store {lang}", "reason": _reason(error)})
+    def commit(number: int) -> None:
+        article_id, external_id, missing = pending[number]
+        results = {sid: outputs[unique[text]] if text in unique
+                   else Translated(remembered[text], None, 0, "memory") for sid, text in missing}
+        try:
+            _store_translations(store, article_id, lang, model, tag, results)
+            by_id[external_id].translated[lang] = len(missing)
+        except Exception as error:  # noqa: BLE001 - keep the rest of the batch
+            report.errors.append({"item": external_id, "stage": f"store {lang}", "reason": _reason(error)})
 
-    flush(-1)
-    if translator is not None:
-        for index, result in enumerate(translator.translate(unique)):
-            outputs.append(result)
+    for number, indices in enumerate(waiting):
+        if not indices:  # everything remembered, or only the brief or review row is missing
+            commit(number)
+    if not unique:
+        return
+    texts_in_order = list(unique)
+    decoded = (cluster.decode(model, options.decoding, texts_in_order) if cluster is not None
+               else _decode_locally(model, options.decoding, texts_in_order))
+    while True:
+        started = time.perf_counter()
+        batch = next(decoded, None)
+        report.waiting_seconds += time.perf_counter() - started
+        if batch is None:
+            break
+        for index, result in batch:
+            outputs[index] = result
             report.tokens[lang] += result.tokens
-            progress(f"translate:{lang}", index + 1, len(unique))
-            flush(index)
-    flush(len(unique))
+            for number in needed_by.get(index, ()):
+                waiting[number].discard(index)
+                if not waiting[number]:
+                    commit(number)
+        progress(f"translate:{lang}", len(outputs), len(unique))
+
+
+def _decode_locally(model: Model, settings: Settings, texts: list[str]) -> Iterator[list[tuple[int, Translated]]]:
+    for index, result in enumerate(Translator(model, settings).translate(texts)):
+        yield [(index, result)]
 
 
 def _translated_sentence_ids(session, article_ids: list[int], lang: str, tag: str) -> set[int]:

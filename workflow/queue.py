@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Integer, Select, bindparam, distinct, func, literal_column, or_, select, text, tuple_
+from sqlalchemy import Integer, Select, bindparam, distinct, func, literal_column, or_, select, text, tuple_, union
 
 from workflow.store import Article, Review, Store
 from workflow.vocabulary import PENDING, STATUSES
@@ -114,11 +114,18 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool) -
 
 
 def _matches(dialect: str) -> Select:
-    """Ids of the articles whose id, title or text contain all the words (SQLite's full-text index; ILIKE
-    of the whole phrase elsewhere)."""
+    """Ids of the articles whose id, title or text contain all the words (SQLite's FTS5 table, PostgreSQL's
+    tsvector), or whose id starts with the search (a btree range); ILIKE of the whole phrase elsewhere."""
     if dialect == "sqlite":
-        return select(literal_column("rowid")).select_from(text("articles_fts")).where(
+        words = select(literal_column("rowid")).select_from(text("articles_fts")).where(
             text("articles_fts MATCH :query"))
+        # A range on the unique index: SQLite's LIKE is case-insensitive and cannot use it.
+        return union(words, select(Article.id).where(Article.external_id >= bindparam("prefix"),
+                                                     Article.external_id < bindparam("prefix_end")))
+    if dialect == "postgresql":
+        return select(Article.id).where(or_(
+            text("articles.search @@ plainto_tsquery('english', :words)"),
+            Article.external_id.like(bindparam("prefix"), escape="\\")))
     pattern = bindparam("pattern")
     return select(Article.id).where(or_(*(column.ilike(pattern, escape="\\")
                                           for column in (Article.external_id, Article.title, Article.text))))
@@ -127,8 +134,13 @@ def _matches(dialect: str) -> Select:
 def _search_params(dialect: str, search: str) -> dict[str, str]:
     if dialect == "sqlite":
         # Each word literally (quoted), all required; no words means nothing can match.
-        return {"query": " ".join('"' + word + '"' for word in re.findall(r"\w+", search)) or '""'}
-    return {"pattern": "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"}
+        prefix = search.strip() or "\uffff"
+        return {"query": " ".join('"' + word + '"' for word in re.findall(r"\w+", search)) or '""',
+                "prefix": prefix, "prefix_end": prefix + "\U0010ffff"}
+    escaped = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if dialect == "postgresql":
+        return {"words": search, "prefix": escaped + "%"}
+    return {"pattern": "%" + escaped + "%"}
 
 
 def next_article(store: Store, after: str | None = None) -> str | None:

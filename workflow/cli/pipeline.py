@@ -21,15 +21,19 @@ from workflow.vocabulary import STATUSES
 @options.decoding
 @click.option("--replace", is_flag=True, help="Let a different story replace an article that editors already "
                                               "corrected or decided on (otherwise it is stored under a new id).")
-def run(paths, targets, sentences, words, algorithm, beam_size, compute_type, threads, replace) -> None:
+@click.option("--cluster", metavar="ADDRESS|local:N",
+              help="Decode on a Dask cluster: a scheduler's address (tcp://HOST:8786), or local:N for N worker "
+                   "processes on this machine for this run. Ingest and commits stay in this process.")
+def run(paths, targets, sentences, words, algorithm, beam_size, compute_type, threads, replace, cluster) -> None:
     """Ingest, summarize and translate articles (files or folders) into the store."""
     report = run_batch(paths, targets, options.budget(sentences, words), algorithm,
-                       options.settings(beam_size, compute_type, threads), replace=replace)
+                       options.settings(beam_size, compute_type, threads), replace=replace, cluster=cluster)
     if report.errors:
         sys.exit(1)
 
 
-def run_batch(paths, targets: list[str], budget, algorithm: str, settings, *, replace: bool = False):
+def run_batch(paths, targets: list[str], budget, algorithm: str, settings, *, replace: bool = False,
+              cluster: str | None = None):
     """``pipeline.run`` with progress bars on a terminal and the report printed."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -47,7 +51,13 @@ def run_batch(paths, targets: list[str], budget, algorithm: str, settings, *, re
                 tasks[stage] = bars.add_task(stage.replace("translate:", "translate → "), total=total)
             bars.update(tasks[stage], completed=done, total=total)
 
-        report = pipeline.run(paths, store(), registry(), run_options, progress)
+        if cluster:
+            from workflow import cluster as dask_cluster
+
+            with dask_cluster.connect(cluster, config()) as workers:
+                report = pipeline.run(paths, store(), registry(), run_options, progress, workers)
+        else:
+            report = pipeline.run(paths, store(), registry(), run_options, progress)
     _print_report(report, targets)
     click.echo(options.describe(settings, _tuned(settings)))
     return report

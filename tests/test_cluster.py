@@ -1,0 +1,203 @@
+"""Decoding on a real Dask cluster (LocalCluster worker processes): the same rows as a local run, a worker killed
+mid-run, the coordinator interrupted, workers with other weights or broken files."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import CORPUS
+from workflow import cluster, pipeline
+from workflow.models import Registry
+from workflow.store import Article, Run, Sentence, Store, Translation
+
+distributed = pytest.importorskip("distributed")
+
+
+def _rows(store: Store) -> dict[tuple, tuple]:
+    """Every stored translation by (article, sentence position, language): (model tag, text, origin)."""
+    with store.read() as session:
+        rows = session.execute(
+            select(Article.external_id, Sentence.position, Translation.lang, Translation.model, Translation.text,
+                   Translation.origin)
+            .join(Sentence, Sentence.id == Translation.sentence_id).join(Article, Article.id == Sentence.article_id))
+        return {(a, p, lang): (model, text, origin) for a, p, lang, model, text, origin in rows}
+
+
+def _exactly_once(store: Store) -> None:
+    with store.read() as session:
+        sentences = session.scalar(select(func.count(Sentence.id)))
+        for lang in ("km", "zh"):
+            counts = session.execute(select(Translation.sentence_id, func.count()).where(Translation.lang == lang)
+                                     .group_by(Translation.sentence_id)).all()
+            assert len(counts) == sentences and {n for _, n in counts} == {1}
+
+
+@pytest.fixture
+def stories(tmp_path) -> Path:
+    """A folder with the first 12 VOA stories: enough chunks to kill or interrupt in the middle of."""
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    lines = (CORPUS / "voa-cambodia-2018.en.jsonl").read_text(encoding="utf-8").splitlines()[:12]
+    (folder / "voa.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def local_cluster():
+    """A LocalCluster of two one-thread worker processes: ``start(env)`` gives its client; stopped at the end."""
+    started = []
+
+    def start(env: dict | None = None):
+        local = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                         silence_logs=logging.ERROR, env=env or {})
+        client = distributed.Client(local)
+        started.append((client, local))
+        return client
+
+    yield start
+    for client, local in started:
+        client.close()
+        local.close()
+
+
+def test_chunks_cover_every_text_once_windows_in_order_lengths_sorted():
+    texts = [("word " * (n % 17 + 1)).strip() for n in range(500)]
+    parts = cluster.chunks(texts, chunk_tokens=40, window_tokens=400)
+    indices = [i for part in parts for i in part.indices]
+    assert sorted(indices) == list(range(500))
+    assert all(part.texts == [texts[i] for i in part.indices] for part in parts)
+    assert all(len(part.indices) >= 1 for part in parts) and len(parts) > 10
+    # Windows keep article order: a chunk never reaches far past the texts of the chunks before it.
+    assert max(parts[0].indices) < 100 and min(parts[-1].indices) > 300
+    for part in parts:
+        sizes = [len(texts[i].split()) for i in part.indices]
+        assert sizes == sorted(sizes)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_briefdesk_run_on_a_local_cluster_stores_what_a_local_run_stores(demo_models, home, database_url, request):
+    env = {**os.environ, "BRIEFDESK_HOME": str(home), "DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "workflow", "run", str(CORPUS), "--to", "km,zh"]
+    on_cluster = subprocess.run([*command, "--cluster", "local:2"], env=env, capture_output=True, text=True)
+    assert on_cluster.returncode == 0, on_cluster.stderr
+    # The same input again, locally, into the same database: nothing is decoded (same rows, same tags).
+    again = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "Nothing to translate" in again.stdout
+    if database_url.startswith("sqlite"):
+        local_url = f"sqlite:///{home / 'local.db'}"
+    else:
+        local_url = request.getfixturevalue("postgres_server").create_database()
+    local = subprocess.run(command, env={**env, "DATABASE_URL": local_url}, capture_output=True, text=True)
+    assert local.returncode == 0, local.stderr
+    clustered, plain = _rows(Store(database_url)), _rows(Store(local_url))
+    assert len(plain) > 3000 and clustered == plain
+    _exactly_once(Store(database_url))
+
+
+def test_a_worker_killed_mid_run_loses_nothing_and_translates_each_sentence_once(demo_models, config, store, stories,
+                                                                                   local_cluster, tmp_path):
+    client = local_cluster()
+    workers = cluster.Cluster(client, home=str(config.home), chunk_tokens=96)
+    before = client.run(os.getpid)
+    killed = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage.startswith("translate:") and not killed and done > 0:
+            victim = sorted(before.values())[0]
+            os.kill(victim, signal.SIGKILL)  # mid-run: most chunks are still queued or decoding
+            killed.append(victim)
+
+    report = pipeline.run([stories], store, Registry(config), progress=progress, cluster=workers)
+    assert killed and not report.errors
+    assert killed[0] not in client.run(os.getpid).values()  # really gone (its nanny started another)
+    _exactly_once(store)
+    local_store = Store(f"sqlite:///{tmp_path / 'local.db'}")
+    pipeline.run([stories], local_store, Registry(config))
+    assert _rows(store) == _rows(local_store)
+
+
+def test_an_interrupted_coordinator_resumes_without_redoing_finished_articles(demo_models, config, store, stories,
+                                                                                 local_cluster):
+    workers = cluster.Cluster(local_cluster(), home=str(config.home), chunk_tokens=96)
+    committed = []
+
+    def interrupt(stage: str, done: int, total: int) -> None:
+        if stage.startswith("translate:"):
+            with store.read() as session:  # Ctrl-C once some articles are committed and others are not
+                committed.extend(session.execute(select(Translation.id, Translation.text, Translation.created_at)))
+            if committed:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run([stories], store, Registry(config), progress=interrupt, cluster=workers)
+    assert committed
+    with store.read() as session:
+        assert session.scalars(select(Run.status)).one() == "interrupted"
+    report = pipeline.run([stories], store, Registry(config), cluster=workers)
+    with store.read() as session:
+        everything = 2 * len(set(session.scalars(select(Sentence.text))))  # what a first run decodes
+    assert not report.errors and 0 < sum(report.decoded.values()) < everything
+    with store.read() as session:
+        for row_id, text, created_at in committed:  # finished work was kept as it was, not redone
+            row = session.get(Translation, row_id)
+            assert (row.text, row.created_at) == (text, created_at)
+    _exactly_once(store)
+
+
+def _worker_home(config, tmp_path, change) -> str:
+    """A data dir for the workers holding a copy of the coordinator's km model, changed by ``change``."""
+    home = tmp_path / "worker-home"
+    source = Registry(config).find("km").path
+    target = home / "argos" / "packages" / source.name
+    shutil.copytree(source, target)
+    change(target)
+    return str(home)
+
+
+def test_a_worker_with_other_weights_is_refused_by_name_before_any_work(demo_models, config, store, local_cluster,
+                                                                          tmp_path):
+    other = _worker_home(config, tmp_path, lambda path: (path / ".briefdesk-checksum").write_text("0" * 64))
+    client = local_cluster({"BRIEFDESK_HOME": other})
+    report = pipeline.run([CORPUS], store, Registry(config), pipeline.Options(targets=["km"]),
+                          cluster=cluster.Cluster(client))
+    [error] = report.errors
+    worker = sorted(client.scheduler_info()["workers"])[0]
+    assert error["item"] == "--to km" and worker in error["reason"]
+    assert "checksum 000000000000" in error["reason"] and "install the same package" in error["reason"]
+    with store.read() as session:
+        assert session.scalar(select(func.count(Translation.id))) == 0
+
+
+def test_a_worker_that_cannot_load_the_model_is_a_clear_error_with_nothing_half_stored(demo_models, config, store,
+                                                                                       local_cluster, tmp_path):
+    other = _worker_home(config, tmp_path, lambda path: (path / "model" / "model.bin").write_bytes(b"not a model"))
+    client = local_cluster({"BRIEFDESK_HOME": other})
+    report = pipeline.run([CORPUS], store, Registry(config), cluster=cluster.Cluster(client))
+    assert [e["item"] for e in report.errors] == ["--to zh", "--to km"] or \
+        [e["item"] for e in report.errors] == ["--to km", "--to zh"]
+    km = next(e for e in report.errors if e["item"] == "--to km")
+    assert "cannot load en-km@" in km["reason"] and "worker tcp://" in km["reason"]
+    zh = next(e for e in report.errors if e["item"] == "--to zh")
+    assert "no en→zh model in this worker's data dir" in zh["reason"]
+    with store.read() as session:
+        assert session.scalar(select(func.count(Translation.id))) == 0
+        assert session.scalar(select(func.count(Article.id))) == 42  # ingest is the coordinator's and went on
+
+
+def test_cluster_addresses_that_do_not_work_are_clear_errors(config):
+    with pytest.raises(cluster.ClusterError, match="expected local:N"):
+        with cluster.connect("local:0", config):
+            pass
+    with pytest.raises(cluster.ClusterError, match=r"cannot reach the Dask scheduler at tcp://127.0.0.1:9 .*dask "
+                                                   "scheduler"):
+        with cluster.connect("127.0.0.1:9", config, timeout=2):
+            pass

@@ -1,0 +1,212 @@
+"""Decoding on a Dask cluster: the coordinator (``briefdesk run --cluster``) sends chunks, workers translate.
+
+The coordinator ingests, segments, summarizes and stores as in a local run; only decoding moves. Pending
+sentences are cut into windows in article order, sorted by length inside each window and cut into chunks, so
+workers get batches of similar lengths while whole articles still come back early for commits. Chunks are
+submitted at once with earlier windows first; a chunk lost with a worker is rescheduled by Dask.
+
+Each worker finds models in its own data dir (``BRIEFDESK_HOME``, or the coordinator's for ``local:N``) and keeps
+one loaded translator per model per process. Before any work every worker must report the coordinator's package
+checksum for the model (the same tag with other weights would store other text), and every chunk checks it again
+(a worker that joins later).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+
+from workflow.config import Config
+from workflow.errors import BriefdeskError
+from workflow.models import Model, Registry
+from workflow.translate import Settings, Translation, Translator
+
+CHUNK_TOKENS = 1_024
+WINDOW_TOKENS = 8_192
+CONNECT_TIMEOUT_S = 15
+
+
+class ClusterError(BriefdeskError):
+    """The cluster cannot be reached, or a worker cannot translate with the coordinator's model."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    indices: list[int]
+    texts: list[str]
+
+
+def chunks(texts: list[str], chunk_tokens: int = CHUNK_TOKENS, window_tokens: int = WINDOW_TOKENS) -> list[Chunk]:
+    """``texts`` (in article order) as chunks: windows of about ``window_tokens`` sorted by length, cut into
+    chunks of about ``chunk_tokens``. Lengths are estimated from words (the coordinator loads no model)."""
+    def size(index: int) -> int:
+        return len(texts[index].split()) * 4 // 3 + 1
+
+    result: list[Chunk] = []
+    window: list[int] = []
+    total = 0
+    for index in range(len(texts) + 1):
+        if index < len(texts):
+            window.append(index)
+            total += size(index)
+        if window and (index == len(texts) or total >= window_tokens):
+            chunk: list[int] = []
+            used = 0
+            for member in sorted(window, key=size):
+                if chunk and used + size(member) > chunk_tokens:
+                    result.append(Chunk(chunk, [texts[i] for i in chunk]))
+                    chunk, used = [], 0
+                chunk.append(member)
+                used += size(member)
+            result.append(Chunk(chunk, [texts[i] for i in chunk]))
+            window, total = [], 0
+    return result
+
+
+class Cluster:
+    """A connection to a Dask scheduler, with what workers need to find the coordinator's models."""
+
+    def __init__(self, client, *, home: str | None = None, chunk_tokens: int = CHUNK_TOKENS):
+        self.client = client
+        self.home = home
+        """The data dir workers read models from (``local:N``), or None: each worker's own."""
+        self.chunk_tokens = chunk_tokens
+
+    @property
+    def workers(self) -> list[str]:
+        return sorted(self.client.scheduler_info(n_workers=-1)["workers"])
+
+    def check(self, model: Model, settings: Settings) -> None:
+        """Every worker has ``model`` with the same checksum and can load it; otherwise a ClusterError naming
+        the worker. Nothing is decoded before this passes."""
+        if not self.workers:
+            raise ClusterError(f"the Dask cluster at {self.client.scheduler.address} has no workers")
+        reports = self.client.run(load_model, model.to_code, model.checksum, asdict(settings), self.home)
+        for address, problem in sorted(reports.items()):
+            if problem:
+                raise ClusterError(f"worker {address}: {problem}")
+
+    def decode(self, model: Model, settings: Settings, texts: list[str]) -> Iterator[list[tuple[int, Translation]]]:
+        """Translations of ``texts`` as chunks finish (any order): lists of (index in ``texts``, translation)."""
+        from distributed import as_completed
+
+        parts = chunks(texts, self.chunk_tokens)
+        futures = {self.client.submit(decode_chunk, model.to_code, model.checksum, asdict(settings), part.texts,
+                                      self.home, pure=False, priority=-number): part
+                   for number, part in enumerate(parts)}
+        try:
+            for future in as_completed(futures):
+                try:
+                    outputs = future.result()
+                except BriefdeskError:
+                    raise
+                except Exception as error:  # noqa: BLE001 - a worker's failure, told with what it was
+                    raise ClusterError(f"decoding a chunk on the cluster failed: {type(error).__name__}: "
+                                       f"{error}") from error
+                yield list(zip(futures[future].indices, outputs))
+        finally:
+            self.client.cancel(list(futures))
+
+
+@contextmanager
+def connect(spec: str, config: Config, *, timeout: float = CONNECT_TIMEOUT_S) -> Iterator[Cluster]:
+    """``local:N`` (a LocalCluster of N one-thread worker processes for this run, reading this data dir's
+    models) or the address of a running scheduler (``tcp://HOST:8786``)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as error:
+        raise ClusterError("--cluster needs Dask distributed: pip install 'briefdesk[cluster]' on this machine "
+                           "and on every worker") from error
+    if spec.startswith("local:"):
+        count = spec.removeprefix("local:")
+        if not count.isdigit() or int(count) < 1:
+            raise ClusterError(f"--cluster {spec!r}: expected local:N with N ≥ 1 worker processes")
+        with LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None,
+                          silence_logs=logging.ERROR, env={"BRIEFDESK_HOME": str(config.home)}) as local, \
+                Client(local) as client:
+            yield Cluster(client, home=str(config.home))
+        return
+    address = spec if "://" in spec else f"tcp://{spec}"
+    try:
+        client = Client(address, timeout=timeout)
+    except OSError as error:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({error}); start one with "
+                           "`dask scheduler` and workers with `dask worker ADDRESS`") from error
+    with client:
+        yield Cluster(client)
+
+
+# --- on the workers ---------------------------------------------------------------------------------------------
+
+_translators: dict[tuple, Translator] = {}
+
+
+def _translator(to_code: str, checksum: str, settings: dict, home: str | None) -> Translator:
+    """This process's translator for the model (loaded once), after checking it is the coordinator's."""
+    cache_key = (to_code, checksum, tuple(sorted(settings.items())), home)
+    if cache_key in _translators:
+        return _translators[cache_key]
+    if not _translators:
+        _restore_malloc_thresholds()
+    config = Config.at(home) if home else Config.from_env()
+    try:
+        model = Registry(config).find(to_code)
+    except BriefdeskError as error:
+        raise ClusterError(f"no en→{to_code} model in this worker's data dir {config.home}: {error}") from error
+    if model.checksum != checksum:
+        raise ClusterError(f"its en→{to_code} model {model.key} in {config.home} has checksum "
+                           f"{model.checksum[:12]}, the coordinator's has {checksum[:12]}: install the same "
+                           "package on every machine (briefdesk models add FILE)")
+    # Dask's convention: a worker's nthreads is the cores it may use; each runs its own batches on one.
+    local = Settings(**{**settings, "inter_threads": _worker_threads(), "intra_threads": 1})
+    try:
+        translator = Translator(model, local)
+    except Exception as error:  # noqa: BLE001 - CTranslate2's own message says what is wrong with the files
+        raise ClusterError(f"cannot load {model.key} from {model.path}: {error}") from error
+    _translators[cache_key] = translator
+    return translator
+
+
+def _restore_malloc_thresholds() -> None:
+    """Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which also pins glibc's mmap
+    threshold at 128 KiB: every large CTranslate2 buffer is then mmapped and unmapped, and decoding ran 2.4-4×
+    slower (measured). Give large allocations back to the heap, as in a normal process."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "mallopt"):
+            libc.mallopt(_M_MMAP_THRESHOLD, 32 * 2**20)
+            libc.mallopt(_M_TRIM_THRESHOLD, 128 * 2**20)
+    except OSError:  # not glibc: nothing to restore
+        pass
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+
+
+def _worker_threads() -> int:
+    try:
+        from distributed import get_worker
+
+        return max(1, get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):
+        return 1
+
+
+def load_model(to_code: str, checksum: str, settings: dict, home: str | None) -> str | None:
+    """Run on every worker before any work: None when ready, else what is wrong."""
+    try:
+        _translator(to_code, checksum, settings, home)
+    except BriefdeskError as error:
+        return str(error)
+    return None
+
+
+def decode_chunk(to_code: str, checksum: str, settings: dict, texts: list[str],
+                 home: str | None) -> list[Translation]:
+    return list(_translator(to_code, checksum, settings, home).translate(texts))
