@@ -77,3 +77,24 @@ def test_serve_benchmark_gets_every_page_from_a_real_server(config):
     assert result["failures"] == 0 and result["workers"] == 2
     assert {"queue_p95_ms", "filter_p95_ms", "search_p95_ms", "article_p95_ms"} <= result.keys()
     assert result["server_cpu_ms_per_request"] > 0  # the workers' CPU is counted, not just the parent's
+
+
+def test_serve_benchmark_runs_on_postgresql(config, postgres_server):
+    """`bench serve --database-url postgresql://…`: the store filled there (ids given, sequences moved past
+    them) and served by `briefdesk serve` from it."""
+    from sqlalchemy import func, select
+
+    from web import bench
+    from workflow import accounts
+    from workflow.store import Article, Store
+
+    url = postgres_server.create_database(migrated=False)
+    result = bench.run(config, articles=200, requests=24, clients=2, workers=2,
+                       database_url=url.replace("postgresql+psycopg://", "postgresql://"))
+    assert result["failures"] == 0 and result["database"] == "postgresql"
+    store = Store(url)
+    with store.read() as session:
+        assert session.scalar(select(func.count(Article.id))) == 200
+    accounts.add_user(store, "after-the-fill", "a-password", "reader")  # the sequences went past the given ids
+    with store.session() as session:
+        session.add(Article(external_id="new-story", title="t", source="s", text="x", content_hash="0" * 64))

@@ -195,8 +195,10 @@ def test_expected_failures_are_one_line_never_a_traceback(tmp_path, home):
     cases = [
         ({"BRIEFDESK_HOME": str(a_file)}, ["users", "list"], "set BRIEFDESK_HOME to a writable folder"),
         ({"DATABASE_URL": "garbage"}, ["users", "list"], "is not a database URL"),
-        ({"DATABASE_URL": "postgresql://briefdesk:secret@127.0.0.1/briefdesk"}, ["users", "list"],
-         "briefdesk[postgres]"),
+        ({"DATABASE_URL": "postgresql://briefdesk:secret@127.0.0.1:9/briefdesk"}, ["users", "list"],
+         "cannot open the database postgresql://briefdesk:***@127.0.0.1:9/briefdesk"),
+        ({"DATABASE_URL": "mysql+nosuchdriver://briefdesk:secret@127.0.0.1/briefdesk"}, ["users", "list"],
+         "is not a database URL"),
         ({}, ["run", str(CORPUS), "--to", "xx"], "unknown language 'xx'"),
         ({}, ["run", str(CORPUS), "--to", ""], "no target language"),
         ({}, ["translate", "--to", "km"], "no en→km model installed"),

@@ -18,6 +18,7 @@ from tests.conftest import CORPUS
 from workflow import cluster, pipeline
 from workflow.models import Registry
 from workflow.store import Article, Run, Sentence, Store, Translation
+from workflow.translate import Settings, plan
 
 distributed = pytest.importorskip("distributed")
 
@@ -39,6 +40,10 @@ def _exactly_once(store: Store) -> None:
             counts = session.execute(select(Translation.sentence_id, func.count()).where(Translation.lang == lang)
                                      .group_by(Translation.sentence_id)).all()
             assert len(counts) == sentences and {n for _, n in counts} == {1}
+
+
+# Many small batches: plenty of tasks to kill or interrupt in the middle of (batch size is not in the model tag).
+SMALL_BATCHES = pipeline.Options(decoding=Settings(max_batch_tokens=96, window_tokens=1024))
 
 
 @pytest.fixture
@@ -69,18 +74,17 @@ def local_cluster():
         local.close()
 
 
-def test_chunks_cover_every_text_once_windows_in_order_lengths_sorted():
-    texts = [("word " * (n % 17 + 1)).strip() for n in range(500)]
-    parts = cluster.chunks(texts, chunk_tokens=40, window_tokens=400)
-    indices = [i for part in parts for i in part.indices]
-    assert sorted(indices) == list(range(500))
-    assert all(part.texts == [texts[i] for i in part.indices] for part in parts)
-    assert all(len(part.indices) >= 1 for part in parts) and len(parts) > 10
-    # Windows keep article order: a chunk never reaches far past the texts of the chunks before it.
-    assert max(parts[0].indices) < 100 and min(parts[-1].indices) > 300
-    for part in parts:
-        sizes = [len(texts[i].split()) for i in part.indices]
-        assert sizes == sorted(sizes)
+def test_the_plan_covers_every_sentence_once_windows_in_order_batches_sorted_and_bounded():
+    sources = [["▁w"] * (n % 17 + 1) for n in range(500)]
+    batches = plan(sources, batch_tokens=40, window_tokens=400)
+    assert sorted(i for batch in batches for i in batch) == list(range(500))
+    assert len(batches) > 10 and all(batch for batch in batches)
+    # Windows keep input order: the first batches hold the first sentences, the last ones the last.
+    assert max(batches[0]) < 100 and min(batches[-1]) > 300
+    for batch in batches:
+        lengths = [len(sources[i]) for i in batch]
+        assert lengths == sorted(lengths)
+        assert len(batch) == 1 or len(batch) * max(lengths) <= 40  # padded size within the budget
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
@@ -106,7 +110,7 @@ def test_briefdesk_run_on_a_local_cluster_stores_what_a_local_run_stores(demo_mo
 def test_a_worker_killed_mid_run_loses_nothing_and_translates_each_sentence_once(demo_models, config, store, stories,
                                                                                    local_cluster, tmp_path):
     client = local_cluster()
-    workers = cluster.Cluster(client, home=str(config.home), chunk_tokens=96)
+    workers = cluster.Cluster(client, home=str(config.home))
     before = client.run(os.getpid)
     killed = []
 
@@ -116,18 +120,18 @@ def test_a_worker_killed_mid_run_loses_nothing_and_translates_each_sentence_once
             os.kill(victim, signal.SIGKILL)  # mid-run: most chunks are still queued or decoding
             killed.append(victim)
 
-    report = pipeline.run([stories], store, Registry(config), progress=progress, cluster=workers)
+    report = pipeline.run([stories], store, Registry(config), SMALL_BATCHES, progress, workers)
     assert killed and not report.errors
     assert killed[0] not in client.run(os.getpid).values()  # really gone (its nanny started another)
     _exactly_once(store)
     local_store = Store(f"sqlite:///{tmp_path / 'local.db'}")
-    pipeline.run([stories], local_store, Registry(config))
+    pipeline.run([stories], local_store, Registry(config), SMALL_BATCHES)
     assert _rows(store) == _rows(local_store)
 
 
 def test_an_interrupted_coordinator_resumes_without_redoing_finished_articles(demo_models, config, store, stories,
                                                                                  local_cluster):
-    workers = cluster.Cluster(local_cluster(), home=str(config.home), chunk_tokens=96)
+    workers = cluster.Cluster(local_cluster(), home=str(config.home))
     committed = []
 
     def interrupt(stage: str, done: int, total: int) -> None:
@@ -138,11 +142,11 @@ def test_an_interrupted_coordinator_resumes_without_redoing_finished_articles(de
                 raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        pipeline.run([stories], store, Registry(config), progress=interrupt, cluster=workers)
+        pipeline.run([stories], store, Registry(config), SMALL_BATCHES, interrupt, workers)
     assert committed
     with store.read() as session:
         assert session.scalars(select(Run.status)).one() == "interrupted"
-    report = pipeline.run([stories], store, Registry(config), cluster=workers)
+    report = pipeline.run([stories], store, Registry(config), SMALL_BATCHES, cluster=workers)
     with store.read() as session:
         everything = 2 * len(set(session.scalars(select(Sentence.text))))  # what a first run decodes
     assert not report.errors and 0 < sum(report.decoded.values()) < everything

@@ -13,3 +13,14 @@ def test_scores_are_lower_for_sentences_the_model_never_saw(demo_models, referen
     known, unknown = translator.translate([references[0]["en"], "Bananas are yellow and grow in bunches."])
     assert unknown.score < known.score
 
+
+
+def test_the_demo_models_cut_input_longer_than_their_position_table(demo_models):
+    """The demo packages record their 512 positions: a 700-token 'sentence' is cut to fit, not a CTranslate2
+    error ("No position encodings are defined for positions >= 512")."""
+    from workflow.translate import Translator
+
+    translator = Translator(demo_models["km"])
+    assert demo_models["km"].max_positions == 512
+    [result] = translator.translate([" ".join(["Cambodia's ruling party won every seat."] * 100)])
+    assert result.tokens <= translator.max_decoding_length

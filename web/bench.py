@@ -29,18 +29,21 @@ from workflow.store import Store
 
 
 def run(config: Config, articles: int = 10_000, requests: int = 400, clients: int = 8,
-        workers: int | None = None) -> dict:
+        workers: int | None = None, database_url: str | None = None) -> dict:
     """Fill a private store with ``articles``, serve it on loopback with ``briefdesk serve``, and time queue
     and article pages under ``clients`` concurrent clients making ``requests`` requests in all (bounded, then it
-    stops). One untimed request per client first, as a running server has open connections and warm caches."""
+    stops). One untimed request per client first, as a running server has open connections and warm caches.
+    The store is SQLite in a private data dir, or the (empty or earlier filled) database at ``database_url``."""
     workers = workers or default_workers()
     serve_home = config.home / "bench" / f"serve-{articles}"
-    serve_config = Config.at(serve_home)
+    serve_config = Config.at(serve_home, database_url=database_url)
     store = Store(serve_config.database_url)
     fill_seconds = fill(store, articles)
     store.close()
     env = {**os.environ, "BRIEFDESK_HOME": str(serve_home)}
     env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -107,7 +110,8 @@ def run(config: Config, articles: int = 10_000, requests: int = 400, clients: in
         return round(statistics.quantiles(values, n=100)[q - 1], 1) if len(values) > 1 else round(values[0], 1)
 
     every = [t for values in timings.values() for t in values]
-    return {"articles": articles, "requests": requests, "clients": clients, "workers": workers,
+    return {"database": store.engine.dialect.name, "articles": articles, "requests": requests, "clients": clients,
+            "workers": workers,
             "failures": failures[0], "fill_seconds": round(fill_seconds, 1),
             "requests_per_second": round(requests / wall, 1),
             "server_cpu_ms_per_request": round(server_cpu * 1000 / requests, 1) if server_cpu is not None else None,

@@ -1,13 +1,14 @@
-"""Decoding on a Dask cluster: the coordinator (``briefdesk run --cluster``) sends chunks, workers translate.
+"""Decoding on a Dask cluster: the coordinator (``briefdesk run --cluster``) sends batches, workers translate.
 
-The coordinator ingests, segments, summarizes and stores as in a local run; only decoding moves. Pending
-sentences are cut into windows in article order, sorted by length inside each window and cut into chunks, so
-workers get batches of similar lengths while whole articles still come back early for commits. Chunks are
-submitted at once with earlier windows first; a chunk lost with a worker is rescheduled by Dask.
+The coordinator ingests, segments, summarizes and stores as in a local run; only decoding moves. The pending
+sentences are planned into batches exactly as a local run plans them (``translate.plan``: windows in article
+order, sorted by length inside), and each batch is one task, so workers decode the same batches and produce the
+same text. Tasks are submitted at once with earlier windows first; a task lost with a worker is rescheduled by
+Dask.
 
 Each worker finds models in its own data dir (``BRIEFDESK_HOME``, or the coordinator's for ``local:N``) and keeps
 one loaded translator per model per process. Before any work every worker must report the coordinator's package
-checksum for the model (the same tag with other weights would store other text), and every chunk checks it again
+checksum for the model (the same tag with other weights would store other text), and every batch checks it again
 (a worker that joins later).
 """
 
@@ -16,15 +17,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from workflow.config import Config
 from workflow.errors import BriefdeskError
 from workflow.models import Model, Registry
-from workflow.translate import Settings, Translation, Translator
+from workflow.translate import Batch, Settings, Tokenizer, Translation, Translator, plan
 
-CHUNK_TOKENS = 1_024
-WINDOW_TOKENS = 8_192
 CONNECT_TIMEOUT_S = 15
 
 
@@ -32,47 +31,13 @@ class ClusterError(BriefdeskError):
     """The cluster cannot be reached, or a worker cannot translate with the coordinator's model."""
 
 
-@dataclass(frozen=True)
-class Chunk:
-    indices: list[int]
-    texts: list[str]
-
-
-def chunks(texts: list[str], chunk_tokens: int = CHUNK_TOKENS, window_tokens: int = WINDOW_TOKENS) -> list[Chunk]:
-    """``texts`` (in article order) as chunks: windows of about ``window_tokens`` sorted by length, cut into
-    chunks of about ``chunk_tokens``. Lengths are estimated from words (the coordinator loads no model)."""
-    def size(index: int) -> int:
-        return len(texts[index].split()) * 4 // 3 + 1
-
-    result: list[Chunk] = []
-    window: list[int] = []
-    total = 0
-    for index in range(len(texts) + 1):
-        if index < len(texts):
-            window.append(index)
-            total += size(index)
-        if window and (index == len(texts) or total >= window_tokens):
-            chunk: list[int] = []
-            used = 0
-            for member in sorted(window, key=size):
-                if chunk and used + size(member) > chunk_tokens:
-                    result.append(Chunk(chunk, [texts[i] for i in chunk]))
-                    chunk, used = [], 0
-                chunk.append(member)
-                used += size(member)
-            result.append(Chunk(chunk, [texts[i] for i in chunk]))
-            window, total = [], 0
-    return result
-
-
 class Cluster:
     """A connection to a Dask scheduler, with what workers need to find the coordinator's models."""
 
-    def __init__(self, client, *, home: str | None = None, chunk_tokens: int = CHUNK_TOKENS):
+    def __init__(self, client, *, home: str | None = None):
         self.client = client
         self.home = home
         """The data dir workers read models from (``local:N``), or None: each worker's own."""
-        self.chunk_tokens = chunk_tokens
 
     @property
     def workers(self) -> list[str]:
@@ -88,14 +53,15 @@ class Cluster:
             if problem:
                 raise ClusterError(f"worker {address}: {problem}")
 
-    def decode(self, model: Model, settings: Settings, texts: list[str]) -> Iterator[list[tuple[int, Translation]]]:
-        """Translations of ``texts`` as chunks finish (any order): lists of (index in ``texts``, translation)."""
+    def decode(self, model: Model, settings: Settings, texts: list[str]) -> Iterator[Batch]:
+        """Translations of ``texts`` as batches finish (any order): lists of (index in ``texts``, translation)."""
         from distributed import as_completed
 
-        parts = chunks(texts, self.chunk_tokens)
-        futures = {self.client.submit(decode_chunk, model.to_code, model.checksum, asdict(settings), part.texts,
-                                      self.home, pure=False, priority=-number): part
-                   for number, part in enumerate(parts)}
+        tokenizer = Tokenizer(model)
+        batches = plan([tokenizer.encode(text) for text in texts], settings.max_batch_tokens, settings.window_tokens)
+        futures = {self.client.submit(decode_batch, model.to_code, model.checksum, asdict(settings),
+                                      [texts[i] for i in batch], self.home, pure=False, priority=-number): batch
+                   for number, batch in enumerate(batches)}
         try:
             for future in as_completed(futures):
                 try:
@@ -103,9 +69,9 @@ class Cluster:
                 except BriefdeskError:
                     raise
                 except Exception as error:  # noqa: BLE001 - a worker's failure, told with what it was
-                    raise ClusterError(f"decoding a chunk on the cluster failed: {type(error).__name__}: "
+                    raise ClusterError(f"decoding a batch on the cluster failed: {type(error).__name__}: "
                                        f"{error}") from error
-                yield list(zip(futures[future].indices, outputs))
+                yield list(zip(futures[future], outputs))
         finally:
             self.client.cancel(list(futures))
 
@@ -207,6 +173,9 @@ def load_model(to_code: str, checksum: str, settings: dict, home: str | None) ->
     return None
 
 
-def decode_chunk(to_code: str, checksum: str, settings: dict, texts: list[str],
+def decode_batch(to_code: str, checksum: str, settings: dict, texts: list[str],
                  home: str | None) -> list[Translation]:
-    return list(_translator(to_code, checksum, settings, home).translate(texts))
+    """One planned batch, decoded as one CTranslate2 batch (as the coordinator planned it, not re-cut)."""
+    translator = _translator(to_code, checksum, settings, home)
+    [batch] = translator.decode([translator.encode(text) for text in texts], [list(range(len(texts)))])
+    return [translation for _, translation in batch]

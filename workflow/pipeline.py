@@ -26,7 +26,7 @@ from workflow.cluster import Cluster, ClusterError
 from workflow.errors import BriefdeskError
 from workflow.models import Model, Registry
 from workflow.store import Article, Decision, Review, Revision, Run, Sentence, Store, Translation, utcnow
-from workflow.translate import Settings, Translator
+from workflow.translate import Batch, Settings, Translator
 from workflow.translate import Translation as Translated
 
 Progress = Callable[[str, int, int], None]
@@ -262,9 +262,8 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
         progress(f"translate:{lang}", len(outputs), len(unique))
 
 
-def _decode_locally(model: Model, settings: Settings, texts: list[str]) -> Iterator[list[tuple[int, Translated]]]:
-    for index, result in enumerate(Translator(model, settings).translate(texts)):
-        yield [(index, result)]
+def _decode_locally(model: Model, settings: Settings, texts: list[str]) -> Iterator[Batch]:
+    yield from Translator(model, settings).batches(texts)
 
 
 def _translated_sentence_ids(session, article_ids: list[int], lang: str, tag: str) -> set[int]:

@@ -46,6 +46,10 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
     statements = _statements(dialect, bool(lang), bool(status), bool(search))
     params = {"lang": lang, "status": status, **(_search_params(dialect, search) if search else {})}
     with store.engine.connect() as connection, connection.begin():
+        if search and dialect == "postgresql":
+            # The planner does not count decompressing each row's tsvector (~5 KB, TOASTed): for a common word
+            # it picks a scan that reads them all (100 ms for 10,000 articles) over the GIN index (7 ms).
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
         counts = dict.fromkeys(STATUSES, 0)
         counts.update(dict(connection.execute(statements.counts, params).all()))
         total = connection.execute(statements.total, params).scalar()
@@ -69,7 +73,15 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
 # anew on every page cost more CPU than running them.
 _REVIEWS_OF = select(Review.article_id, Review.lang, Review.status, Review.demo).where(
     Review.article_id.in_(bindparam("ids", expanding=True)))
-_LANGUAGES = select(Review.lang).distinct()
+# The languages present, by a skip scan of the (lang, status, article_id) index: one probe per language instead
+# of reading every review (7 ms for 20,000 reviews on PostgreSQL, which has no skip scan of its own).
+_LANGUAGES = text("""
+    WITH RECURSIVE present(lang) AS (
+        SELECT min(lang) FROM reviews
+        UNION ALL
+        SELECT (SELECT min(lang) FROM reviews WHERE lang > present.lang) FROM present WHERE present.lang IS NOT NULL
+    )
+    SELECT lang FROM present WHERE lang IS NOT NULL""")
 
 
 @dataclass(frozen=True)
@@ -123,9 +135,10 @@ def _matches(dialect: str) -> Select:
         return union(words, select(Article.id).where(Article.external_id >= bindparam("prefix"),
                                                      Article.external_id < bindparam("prefix_end")))
     if dialect == "postgresql":
-        return select(Article.id).where(or_(
-            text("articles.search @@ plainto_tsquery('english', :words)"),
-            Article.external_id.like(bindparam("prefix"), escape="\\")))
+        # A UNION, not OR: each side on its own index, and the tsvector side answered by the GIN bitmap alone
+        # (an OR re-evaluates the match on every row).
+        return union(select(Article.id).where(text("articles.search @@ plainto_tsquery('english', :words)")),
+                     select(Article.id).where(Article.external_id.like(bindparam("prefix"), escape="\\")))
     pattern = bindparam("pattern")
     return select(Article.id).where(or_(*(column.ilike(pattern, escape="\\")
                                           for column in (Article.external_id, Article.title, Article.text))))

@@ -261,7 +261,11 @@ class Store:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``, or a StoreError that says what is wrong with it."""
+    """An engine for ``url``, or a StoreError that says what is wrong with it. A plain ``postgresql://`` (or
+    Heroku-style ``postgres://``) URL means psycopg 3, the driver the ``postgres`` extra installs."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            url = "postgresql+psycopg://" + url.removeprefix(plain)
     try:
         return _engine(url)
     except ArgumentError as error:

@@ -1,8 +1,9 @@
 """Decoding: English sentences to a target language with CTranslate2, in large length-sorted batches.
 
-The model is loaded once per run and the pending sentences of the whole run are decoded together in chunks of
-about 8k source tokens, each one ``translate_batch`` call with token-based batches sorted by length, so short
-and long sentences of many articles share batches while results still arrive steadily for commits.
+The model is loaded once per run and the pending sentences of the whole run are decoded together: in windows of
+about 16k source tokens in input order, sorted by length inside and cut into batches of about 2k padded
+tokens (``plan``), so sentences of similar length from many articles share a batch while whole articles still
+come back early for commits. A cluster run decodes exactly the same batches on its workers.
 ``argostranslate.translate`` (spaCy, stanza, torch: seconds and hundreds of MB) is never imported:
 tokenization uses the package's SentencePiece model directly.
 """
@@ -21,6 +22,7 @@ BEAM_SIZE = 4  # argostranslate's default
 LENGTH_PENALTY = 0.2  # argostranslate's setting, so outputs match it
 MAX_BATCH_TOKENS = 2048
 MAX_DECODING_LENGTH = 256
+WINDOW_TOKENS = 16_384
 
 
 def split_threads(total: int = 0) -> tuple[int, int]:
@@ -42,7 +44,7 @@ class Settings:
     inter_threads: int = _WORKERS
     intra_threads: int = _THREADS
     max_batch_tokens: int = MAX_BATCH_TOKENS
-    chunk_tokens: int = 8_192
+    window_tokens: int = WINDOW_TOKENS
 
     def key(self) -> str:
         """What changes the output (threads and batch sizes do not)."""
@@ -58,24 +60,15 @@ class Translation:
     origin: str = "model"
 
 
-class Translator:
-    """One loaded model. ``translate`` streams results in input order."""
+class Tokenizer:
+    """A model's SentencePiece side: what a sentence becomes before decoding (no CTranslate2 model loaded, so
+    a cluster's coordinator can plan batches cheaply)."""
 
-    def __init__(self, model: Model, settings: Settings = Settings()):
-        import ctranslate2
+    def __init__(self, model: Model):
         import sentencepiece
 
         self.model = model
-        self.settings = settings
         self._sp = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
-        # Marian models with separate vocabularies ship the target side's SentencePiece model too.
-        target_spm = model.path / "target.spm"
-        self._target_sp = (sentencepiece.SentencePieceProcessor(model_file=str(target_spm)) if target_spm.exists()
-                           else self._sp)
-        self._ct2 = ctranslate2.Translator(
-            str(model.path / "model"), device="cpu", compute_type=settings.compute_type,
-            inter_threads=settings.inter_threads, intra_threads=settings.intra_threads,
-        )
 
     def encode(self, sentence: str) -> list[str]:
         pieces = self._sp.encode(sentence, out_type=str)
@@ -83,6 +76,57 @@ class Translator:
         if self.model.max_positions:  # a longer source would run past the position table: cut it to fit
             pieces = pieces[: max(1, self.model.max_positions - len(prefix) - len(suffix))]
         return prefix + pieces + suffix
+
+
+def plan(sources: list[list[str]], batch_tokens: int, window_tokens: int = WINDOW_TOKENS) -> list[list[int]]:
+    """The decoding batches, as lists of indices into ``sources``: windows of about ``window_tokens`` tokens
+    in input order (so whole articles finish early, for commits), sorted by length inside, cut into batches
+    whose padded size (sentences × longest) stays within ``batch_tokens``. Local and cluster runs decode the
+    same batches, hence the same text."""
+    batches: list[list[int]] = []
+    window: list[int] = []
+    total = 0
+    for index in range(len(sources) + 1):
+        if index < len(sources):
+            window.append(index)
+            total += len(sources[index])
+        if window and (index == len(sources) or total >= window_tokens):
+            batch: list[int] = []
+            for member in sorted(window, key=lambda i: len(sources[i])):
+                if batch and (len(batch) + 1) * len(sources[member]) > batch_tokens:
+                    batches.append(batch)
+                    batch = []
+                batch.append(member)
+            batches.append(batch)
+            window, total = [], 0
+    return batches
+
+
+Batch = list[tuple[int, "Translation"]]
+"""Decoded sentences of one batch: (index in the input, translation)."""
+
+
+class Translator:
+    """One loaded model. ``translate`` streams results in input order; ``decode`` batch by batch."""
+
+    def __init__(self, model: Model, settings: Settings = Settings()):
+        import ctranslate2
+        import sentencepiece
+
+        self.model = model
+        self.settings = settings
+        self.tokenizer = Tokenizer(model)
+        # Marian models with separate vocabularies ship the target side's SentencePiece model too.
+        target_spm = model.path / "target.spm"
+        self._target_sp = (sentencepiece.SentencePieceProcessor(model_file=str(target_spm)) if target_spm.exists()
+                           else self.tokenizer._sp)
+        self._ct2 = ctranslate2.Translator(
+            str(model.path / "model"), device="cpu", compute_type=settings.compute_type,
+            inter_threads=settings.inter_threads, intra_threads=settings.intra_threads,
+        )
+
+    def encode(self, sentence: str) -> list[str]:
+        return self.tokenizer.encode(sentence)
 
     @property
     def max_decoding_length(self) -> int:
@@ -93,48 +137,46 @@ class Translator:
             return MAX_DECODING_LENGTH
         return max(1, min(MAX_DECODING_LENGTH, limit - len(self.model.target_prefix) - 1))
 
-    def translate(self, sentences: Iterable[str]) -> Iterator[Translation]:
-        """Translations in input order, produced chunk by chunk (each chunk one length-sorted decode).
-
-        Every chunk is queued at once (asynchronously), so the translation workers never wait between chunks,
-        while results still come back in order, chunk after chunk, for steady commits."""
+    def decode(self, sources: list[list[str]], batches: list[list[int]]) -> Iterator[Batch]:
+        """Each planned batch as one CTranslate2 batch, all queued at once (asynchronously) so the translation
+        workers never wait between batches; results come back batch after batch, in plan order."""
         prefix = self.model.target_prefix
         queued = [
-            self._ct2.translate_batch(
-                chunk, target_prefix=[prefix] * len(chunk) if prefix else None,
-                max_batch_size=self.settings.max_batch_tokens, batch_type="tokens",
+            (batch, self._ct2.translate_batch(
+                [sources[i] for i in batch], target_prefix=[prefix] * len(batch) if prefix else None,
                 beam_size=self.settings.beam_size, length_penalty=LENGTH_PENALTY, replace_unknowns=True,
-                max_decoding_length=self.max_decoding_length, return_scores=True, asynchronous=True,
-            )
-            for chunk in _chunks([self.encode(s) for s in sentences], self.settings.chunk_tokens)
+                max_decoding_length=self.max_decoding_length, return_scores=True, asynchronous=True))
+            for batch in batches
         ]
-        for chunk in queued:
-            for pending in chunk:
-                result = pending.result()
-                pieces = [p for p in result.hypotheses[0][len(prefix):] if not _LANGUAGE_TOKEN.match(p)]
-                # Decode with SentencePiece itself: argos's decode() also turns "_" into spaces.
-                text = self._target_sp.decode_pieces(pieces).strip()
-                length = len(result.hypotheses[0]) + 1  # scored tokens include </s>
-                yield Translation(text=text, score=_per_token(result.scores[0], length), tokens=len(pieces))
+        for batch, pending in queued:
+            yield [(index, self._translation(result.result())) for index, result in zip(batch, pending)]
+
+    def _translation(self, result) -> Translation:
+        prefix = self.model.target_prefix
+        pieces = [p for p in result.hypotheses[0][len(prefix):] if not _LANGUAGE_TOKEN.match(p)]
+        # Decode with SentencePiece itself: argos's decode() also turns "_" into spaces.
+        text = self._target_sp.decode_pieces(pieces).strip()
+        length = len(result.hypotheses[0]) + 1  # scored tokens include </s>
+        return Translation(text=text, score=_per_token(result.scores[0], length), tokens=len(pieces))
+
+    def batches(self, sentences: Iterable[str]) -> Iterator[Batch]:
+        """Translations batch by batch, as planned by ``plan``: (input index, translation) pairs."""
+        sources = [self.encode(s) for s in sentences]
+        return self.decode(sources, plan(sources, self.settings.max_batch_tokens, self.settings.window_tokens))
+
+    def translate(self, sentences: Iterable[str]) -> Iterator[Translation]:
+        """Translations in input order (each as soon as it and every one before it are back)."""
+        done: dict[int, Translation] = {}
+        following = 0
+        for batch in self.batches(sentences):
+            done.update(batch)
+            while following in done:
+                yield done.pop(following)
+                following += 1
 
 
 # Language tokens of multilingual models (>>khm<<, __km__, khm_Khmr, <2km>) are never text.
 _LANGUAGE_TOKEN = re.compile(r"^(>>\w+<<|__[a-z]{2,3}__|[a-z]{3}_[A-Z][a-z]{3}|<2[\w-]+>|</s>)$")
-
-
-def _chunks(sources: list[list[str]], max_tokens: int) -> Iterator[list[list[str]]]:
-    """Consecutive groups of about ``max_tokens`` source tokens: large enough for good length-sorted batches,
-    small enough that a run's results (and commits) arrive steadily."""
-    chunk: list[list[str]] = []
-    size = 0
-    for source in sources:
-        if chunk and size + len(source) > max_tokens:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(source)
-        size += len(source)
-    if chunk:
-        yield chunk
 
 
 def _per_token(score: float, length: int) -> float:

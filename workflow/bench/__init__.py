@@ -4,6 +4,7 @@
   (``bench.model``), each side in its own process;
 * ``bench.summarize``: articles per second of the default brief method;
 * ``bench.convert``: CPU speed of a converted NLLB-600M-shaped checkpoint;
+* ``bench.cluster``: the pipeline decoding in-process vs on a Dask LocalCluster, on the same cores;
 * ``bench.fill``: a store filled with many reviewed articles (the review-app benchmark, ``web.bench``, and the
   queue tests use it).
 

@@ -43,6 +43,20 @@ def bench_translate(ctx, articles, beam_size, compute_type, skip_peer, tune, as_
     options.print_table(result, as_json, "Translation throughput")
 
 
+@bench.command("cluster")
+@click.option("--articles", type=click.IntRange(min=1), default=41, show_default=True,
+              help="VOA stories of the sample corpus to translate (repeated beyond 41).")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Worker processes of the LocalCluster (one thread each).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def bench_cluster(articles, workers, as_json) -> None:
+    """The pipeline decoding locally vs on a Dask LocalCluster, on the same cores (needs the cluster extra)."""
+    from workflow.bench import cluster
+
+    result = cluster.run(config(), articles, workers)
+    options.print_table(result, as_json, "Local run vs Dask cluster")
+
+
 @bench.command("summarize")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 def bench_summarize(as_json) -> None:
@@ -59,12 +73,14 @@ def bench_summarize(as_json) -> None:
               help="Timed requests in all, after one untimed request per client.")
 @click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True, help="Concurrent clients.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Server processes  [default: as serve].")
+@click.option("--database-url", help="Serve this database (e.g. postgresql+psycopg://…; an empty one is filled) "
+                                     "instead of SQLite in the data dir.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-def bench_serve(articles, request_count, clients, workers, as_json) -> None:
+def bench_serve(articles, request_count, clients, workers, database_url, as_json) -> None:
     """Queue and article page latency (p50, p95) with a full store, on loopback, bounded load."""
     from web import bench
 
-    result = bench.run(config(), articles, request_count, clients, workers)
+    result = bench.run(config(), articles, request_count, clients, workers, database_url)
     options.print_table(result, as_json, "Review app under load")
 
 

@@ -27,6 +27,7 @@ REPO = HERE.parent.parent
 DATA = REPO / "corpus" / "parallel" / "reference-translations.tsv"
 LANGUAGES = {"km": "Khmer", "zh": "Chinese"}
 VERSION = "1.0-demo"
+MAX_POSITIONS = 512
 
 
 def read_pairs(path: Path, lang: str) -> list[tuple[str, str]]:
@@ -60,7 +61,7 @@ def train_model(pairs: list[tuple[str, str]], sp_model: Path, out_dir: Path, see
     pad = sp.get_piece_size()  # the last id
     config = MarianConfig(
         vocab_size=pad + 1, d_model=128, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
-        decoder_attention_heads=4, encoder_ffn_dim=256, decoder_ffn_dim=256, max_position_embeddings=512,
+        decoder_attention_heads=4, encoder_ffn_dim=256, decoder_ffn_dim=256, max_position_embeddings=MAX_POSITIONS,
         pad_token_id=pad, eos_token_id=2, decoder_start_token_id=pad, forced_eos_token_id=2,
         scale_embedding=True, share_encoder_decoder_embeddings=True, dropout=0.0, attention_dropout=0.0,
         activation_dropout=0.0,
@@ -157,6 +158,7 @@ def metadata(lang: str, sentences: int) -> dict:
             "demo": True,
             "source": "Briefdesk demo (workflow/demo/train.py)",
             "license": "CC0-1.0",
+            "max_positions": MAX_POSITIONS,  # the position table's size: longer input is cut to fit
             "description": f"DEMO model: memorized {sentences} reference sentences of corpus/; "
                            "translates nothing else.",
         },
