@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+"""Build starter-glossary.csv from terms.py + the VOA corpus.  Stdlib only, light on CPU.
+
+usage: python3 build_glossary.py            (CORPUS env var overrides ../shared/corpus beside the project)
+"""
+import csv, json, os, sys
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from terms import T
+from kmcheck import load_en, load_pairs, en_pattern, en_count, km_find, km_count
+
+HEADER = ["en", "en_variants", "km", "zh", "note", "forbidden_km", "forbidden_zh",
+          "km_confirmed", "zh_confirmed", "en_count", "source_km", "source_zh"]
+
+def main():
+    en_docs, pairs = load_en(), load_pairs()
+    pair_by_id = {i: (e, k) for i, e, k in pairs}
+    rows, report = [], []
+    for t in T:
+        pat = en_pattern([t["en"]] + t["en_variants"])
+        n = en_count(pat, en_docs)
+        assert n > 0, "English term not in the stories: %s" % t["en"]
+        paired = [(i, k) for i, e, k in pairs if pat.search(e)]
+        probes = t["km_evidence"] + t["km"]
+        km_ok, src = "no", ""
+        # 1) automatic rule: Khmer form in the Khmer side of a pair whose English side names the term
+        for i, k in paired:
+            for f in probes:
+                snip = km_find(f, k, 80)
+                if snip:
+                    km_ok, src = "yes", "%s: %s" % (i, snip)
+                    break
+            if km_ok == "yes":
+                break
+        n_pairs_hit = sum(1 for i, k in paired if any(km_find(f, k) for f in t["km"]))
+        # 2) hand-checked exception inside the corpus
+        if km_ok == "no" and t["km_manual"]:
+            did, why = t["km_manual"]
+            snip = None
+            for f in probes:
+                snip = km_find(f, pair_by_id[did][1], 80)
+                if snip:
+                    break
+            assert snip, "manual evidence not found for %s" % t["en"]
+            km_ok, src = "yes", "%s: %s [manual: %s]" % (did, snip, why)
+        elif km_ok == "yes" and t["km_manual"]:
+            src += " [see also %s: %s]" % t["km_manual"]
+        # 3) not confirmable from the corpus
+        if km_ok == "no":
+            anywhere = [(i, km_find(f, k, 80)) for i, e, k in pairs for f in t["km"] if km_find(f, k)]
+            if t["km_external"]:
+                src = "unconfirmed in corpus; " + t["km_external"]
+            elif anywhere:
+                src = "unconfirmed (only in a Khmer doc whose English side does not name it): %s: %s" % anywhere[0]
+            else:
+                src = "unconfirmed (paired Khmer docs checked: %s)" % (", ".join(i for i, _ in paired) or "none")
+        zh_ok = "yes" if (t["zh"] and t["zh_src"]) else "no"
+        rows.append({
+            "en": t["en"], "en_variants": "|".join(t["en_variants"]), "km": t["km"][0], "zh": t["zh"],
+            "note": t["note"], "forbidden_km": "|".join(t["forbidden_km"]),
+            "forbidden_zh": "|".join(t["forbidden_zh"]), "km_confirmed": km_ok, "zh_confirmed": zh_ok,
+            "en_count": n, "source_km": src, "source_zh": t["zh_src"] if zh_ok == "yes" else "unconfirmed"})
+        report.append({"en": t["en"], "en_count": n, "paired_docs": len(paired),
+                       "paired_docs_with_km": n_pairs_hit, "km_confirmed": km_ok, "zh_confirmed": zh_ok})
+    out = os.path.join(HERE, "..", "starter-glossary.csv")
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=HEADER, quoting=csv.QUOTE_MINIMAL)
+        w.writeheader()
+        w.writerows(rows)
+    # "_": a file that `briefdesk run corpus/` never reads as an article
+    with open(os.path.join(HERE, "_build-report.json"), "w", encoding="utf-8") as f:
+        json.dump(report, f, ensure_ascii=False, indent=1)
+    kmy = sum(r["km_confirmed"] == "yes" for r in rows)
+    zhy = sum(r["zh_confirmed"] == "yes" for r in rows)
+    print("entries=%d km_confirmed=%d zh_confirmed=%d -> %s" % (len(rows), kmy, zhy, out))
+
+if __name__ == "__main__":
+    main()
