@@ -1,13 +1,16 @@
-# -*- coding: utf-8 -*-
 """Build starter-glossary.csv from terms.py + the VOA corpus.  Stdlib only, light on CPU.
 
 usage: python3 build_glossary.py            (CORPUS env var overrides ../shared/corpus beside the project)
 """
-import csv, json, os, sys
+import csv
+import json
+import os
+import sys
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from terms import T
-from kmcheck import load_en, load_pairs, en_pattern, en_count, km_find, km_count
+from kmcheck import en_count, en_pattern, km_find, load_en, load_pairs  # noqa: E402 - beside this script
+from terms import T  # noqa: E402
 
 HEADER = ["en", "en_variants", "km", "zh", "note", "forbidden_km", "forbidden_zh",
           "km_confirmed", "zh_confirmed", "en_count", "source_km", "source_zh"]
@@ -19,7 +22,7 @@ def main():
     for t in T:
         pat = en_pattern([t["en"]] + t["en_variants"])
         n = en_count(pat, en_docs)
-        assert n > 0, "English term not in the stories: %s" % t["en"]
+        assert n > 0, "English term not in the stories: {}".format(t["en"])
         paired = [(i, k) for i, e, k in pairs if pat.search(e)]
         probes = t["km_evidence"] + t["km"]
         km_ok, src = "no", ""
@@ -28,7 +31,7 @@ def main():
             for f in probes:
                 snip = km_find(f, k, 80)
                 if snip:
-                    km_ok, src = "yes", "%s: %s" % (i, snip)
+                    km_ok, src = "yes", f"{i}: {snip}"
                     break
             if km_ok == "yes":
                 break
@@ -41,17 +44,18 @@ def main():
                 snip = km_find(f, pair_by_id[did][1], 80)
                 if snip:
                     break
-            assert snip, "manual evidence not found for %s" % t["en"]
-            km_ok, src = "yes", "%s: %s [manual: %s]" % (did, snip, why)
+            assert snip, "manual evidence not found for {}".format(t["en"])
+            km_ok, src = "yes", f"{did}: {snip} [manual: {why}]"
         elif km_ok == "yes" and t["km_manual"]:
-            src += " [see also %s: %s]" % t["km_manual"]
+            src += " [see also {}: {}]".format(*t["km_manual"])
         # 3) not confirmable from the corpus
         if km_ok == "no":
             anywhere = [(i, km_find(f, k, 80)) for i, e, k in pairs for f in t["km"] if km_find(f, k)]
             if t["km_external"]:
                 src = "unconfirmed in corpus; " + t["km_external"]
             elif anywhere:
-                src = "unconfirmed (only in a Khmer doc whose English side does not name it): %s: %s" % anywhere[0]
+                src = ("unconfirmed (only in a Khmer doc whose English side does not name it): "
+                       "{}: {}".format(*anywhere[0]))
             else:
                 src = "unconfirmed (paired Khmer docs checked: %s)" % (", ".join(i for i, _ in paired) or "none")
         zh_ok = "yes" if (t["zh"] and t["zh_src"]) else "no"
@@ -72,7 +76,7 @@ def main():
         json.dump(report, f, ensure_ascii=False, indent=1)
     kmy = sum(r["km_confirmed"] == "yes" for r in rows)
     zhy = sum(r["zh_confirmed"] == "yes" for r in rows)
-    print("entries=%d km_confirmed=%d zh_confirmed=%d -> %s" % (len(rows), kmy, zhy, out))
+    print(f"entries={len(rows)} km_confirmed={kmy} zh_confirmed={zhy} -> {out}")
 
 if __name__ == "__main__":
     main()

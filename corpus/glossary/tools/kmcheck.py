@@ -1,9 +1,11 @@
-# -*- coding: utf-8 -*-
 """Helpers: English counting and Khmer lookup over the VOA corpus (stdlib only)."""
-import json, re, os
+import json
+import os
+import re
 
 # ../shared/corpus beside the project (the developers' shared data), unless CORPUS says otherwise.
-CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "shared", "corpus"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.environ.get("CORPUS", os.path.join(HERE, "..", "..", "..", "..", "shared", "corpus"))
 INVIS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2063\ufeff"), None)
 
 def norm_en(s):
@@ -12,8 +14,8 @@ def norm_en(s):
 def load_en():
     docs = []
     with open(os.path.join(CORPUS, "voa-cambodia-2018.en.jsonl"), encoding="utf-8") as f:
-        for l in f:
-            d = json.loads(l)
+        for line in f:
+            d = json.loads(line)
             docs.append((d["id"], norm_en(d["title"] + "\n" + d["text"])))
     with open(os.path.join(CORPUS, "hor-namhong-china-visit.en.txt"), encoding="utf-8") as f:
         docs.append(("hor-namhong-china-visit", norm_en(f.read())))
@@ -22,8 +24,8 @@ def load_en():
 def load_pairs():
     out = []
     with open(os.path.join(CORPUS, "voa-cambodia-2018.en-km.docs.jsonl"), encoding="utf-8") as f:
-        for l in f:
-            d = json.loads(l)
+        for line in f:
+            d = json.loads(line)
             en = norm_en("\n".join(x or "" for x in (d["en_title"], d["en_summary"], d["en_text"])))
             km = "\n".join(x or "" for x in (d["km_title"], d["km_summary"], d["km_text"]))
             out.append((d["id"], en, km))
@@ -52,8 +54,11 @@ def km_key(s):
     while i < len(s):
         ch = s[i]
         if ch in "\u200b\u200c\u200d\u2063\ufeff" or ch.isspace():
-            i += 1; continue
-        out.append(ch); idx.append(i); i += 1
+            i += 1
+            continue
+        out.append(ch)
+        idx.append(i)
+        i += 1
     key = "".join(out)
     # same-length replacements keep the index map valid
     key = key.replace("\u17d2\u178a", "\u17d2\u178f")          # coeng DA -> coeng TA
@@ -85,7 +90,8 @@ def km_find(form, km_text, width=80):
     if p < 0:
         return None
     a, b = idx[p], idx[p + len(fkey) - 1] + 1
-    clean = lambda x: re.sub(r"\s+", " ", x.translate(INVIS))
+    def clean(x):
+        return re.sub(r"\s+", " ", x.translate(INVIS))
     hit = clean(km_text[a:b])
     room = max(0, width - len(hit))
     left = clean(km_text[max(0, a - 60):a])[-(room // 2):] if room // 2 else ""

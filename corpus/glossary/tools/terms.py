@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """Term list for the Briefdesk starter glossary (EN -> KM, ZH).
 
 Fields per entry
