@@ -97,8 +97,6 @@ def run(paths: Iterable[str | Path], store: Store, models: Registry, options: Op
                 continue
             report.models[lang] = model
             try:
-                if cluster is not None:
-                    cluster.check(model, options.decoding)
                 _translate(article_ids, lang, model, store, options, report, progress, cluster)
             except ClusterError as error:  # committed articles stay; the rest of this language waits for a rerun
                 report.errors.append({"item": f"--to {lang}", "stage": "translate", "reason": str(error)})
@@ -244,8 +242,11 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
     if not unique:
         return
     texts_in_order = list(unique)
-    decoded = (cluster.decode(model, options.decoding, texts_in_order) if cluster is not None
-               else _decode_locally(model, options.decoding, texts_in_order))
+    if cluster is not None:
+        cluster.check(model, options.decoding)  # every worker has this very model, before anything is decoded
+        decoded = cluster.decode(model, options.decoding, texts_in_order)
+    else:
+        decoded = _decode_locally(model, options.decoding, texts_in_order)
     while True:
         started = time.perf_counter()
         batch = next(decoded, None)

@@ -68,10 +68,10 @@ class Tokenizer:
         import sentencepiece
 
         self.model = model
-        self._sp = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
+        self.processor = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
 
     def encode(self, sentence: str) -> list[str]:
-        pieces = self._sp.encode(sentence, out_type=str)
+        pieces = self.processor.encode(sentence, out_type=str)
         prefix, suffix = self.model.source_prefix, self.model.source_suffix
         if self.model.max_positions:  # a longer source would run past the position table: cut it to fit
             pieces = pieces[: max(1, self.model.max_positions - len(prefix) - len(suffix))]
@@ -119,7 +119,7 @@ class Translator:
         # Marian models with separate vocabularies ship the target side's SentencePiece model too.
         target_spm = model.path / "target.spm"
         self._target_sp = (sentencepiece.SentencePieceProcessor(model_file=str(target_spm)) if target_spm.exists()
-                           else self.tokenizer._sp)
+                           else self.tokenizer.processor)
         self._ct2 = ctranslate2.Translator(
             str(model.path / "model"), device="cpu", compute_type=settings.compute_type,
             inter_threads=settings.inter_threads, intra_threads=settings.intra_threads,

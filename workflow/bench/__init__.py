@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import resource
+import subprocess
+import sys
 
 from workflow.corpus import sample_dir
 from workflow.tuning import cpu  # noqa: F401 - every benchmark names its CPU
@@ -46,3 +48,12 @@ def articles(count: int) -> list[dict]:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_child(code: str, env: dict[str, str], what: str) -> dict:
+    """Run ``code`` in a fresh Python process (fair imports, its own peak RSS) and return the JSON object it
+    prints last."""
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])

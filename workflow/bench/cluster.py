@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 
-from workflow.bench import BEST, cpu
+from workflow.bench import BEST, cpu, in_child
 from workflow.bench.translate import prepare
 from workflow.config import Config
 
@@ -30,10 +28,7 @@ def run(config: Config, count: int = 41, workers: int = 2, compute_type: str = "
     for name in ("local", "cluster"):
         code = (f"from workflow.bench.cluster import side; side({name!r}, {str(source)!r}, {workers}, "
                 f"{compute_type!r})")
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"{name} failed: {done.stderr[-2000:]}")
-        sides[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        sides[name] = in_child(code, env, name)
     local, cluster = sides["local"], sides["cluster"]
     return {
         "articles": count, "workers": workers, "threads_per_worker": 1,

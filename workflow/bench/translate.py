@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from workflow import tuning
-from workflow.bench import BEST, THREADS, articles, cpu, peak_rss_mb, stories
+from workflow.bench import BEST, THREADS, articles, cpu, in_child, peak_rss_mb, stories
 from workflow.bench import model as bench_model
 from workflow.config import Config
 from workflow.models import Registry
@@ -48,10 +46,7 @@ def run(config: Config, count: int, beam_size: int = 4, compute_type: str = "int
     for name in ("ceiling", "briefdesk", "peer") if peer else ("ceiling", "briefdesk"):
         code = (f"from workflow.bench.translate import side; side({name!r}, {str(source)!r}, {beam_size}, "
                 f"{compute_type!r})")
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"{name} failed: {done.stderr[-2000:]}")
-        sides[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        sides[name] = in_child(code, env, name)
     model_dir = next((bench_home / "argos" / "packages").iterdir())
     briefdesk, ceiling = sides["briefdesk"], sides["ceiling"]
     peer = sides.get("peer", {"seconds": None, "target_tokens": None, "peak_rss_mb": None})  # --skip-peer
@@ -170,11 +165,8 @@ def tune(config: Config, count: int = 12, beam_size: int = 4, compute_type: str 
     for inter, intra, tokens in candidates:
         code = (f"from workflow.bench.translate import trial; trial({str(source)!r}, {beam_size}, "
                 f"{compute_type!r}, {inter}, {intra}, {tokens})")
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"tuning trial failed: {done.stderr[-2000:]}")
         trials.append({"inter_threads": inter, "intra_threads": intra, "max_batch_tokens": tokens,
-                       "seconds": json.loads(done.stdout.strip().splitlines()[-1])["seconds"]})
+                       "seconds": in_child(code, env, "tuning trial")["seconds"]})
     best = min(trials, key=lambda t: t["seconds"])
     saved = tuning.save(config, {**best, "cpu": cpu(), "articles": count, "beam_size": beam_size,
                                  "compute_type": compute_type})
