@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from workflow import corpus, segment, summarize, texts
+from workflow import corpus, glossary, segment, summarize, texts
 from workflow.cluster import Cluster, ClusterError
 from workflow.errors import BriefdeskError
 from workflow.models import Model, Registry
@@ -56,6 +56,12 @@ class RunReport:
     """Target tokens the model produced per language."""
     waiting_seconds: float = 0.0
     """Time spent waiting for decoded sentences (the rest is ingest, summaries and commits)."""
+    term_fixes: dict[str, int] = field(default_factory=dict)
+    """Forbidden glossary variants replaced by the approved form, per language."""
+    term_issues: dict[str, int] = field(default_factory=dict)
+    """Glossary terms whose approved form is missing from a new translation, per language."""
+    checking_seconds: float = 0.0
+    """Time spent checking new translations against the glossary."""
 
     @property
     def translated_nothing(self) -> bool:
@@ -215,8 +221,11 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
                 unique.setdefault(text, len(unique))
     report.decoded[lang] = len(unique)
     report.tokens[lang] = 0
+    report.term_fixes[lang] = report.term_issues[lang] = 0
     if not pending:
         return
+    with store.read() as session:
+        terms = glossary.load(session)
     # An article is committed as soon as the last of its texts is back (in order locally, any order on a
     # cluster), so an interrupted run loses only the articles in flight.
     waiting = [{unique[t] for _, t in missing if t in unique} for _, _, missing in pending]
@@ -230,8 +239,19 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
         article_id, external_id, missing = pending[number]
         results = {sid: outputs[unique[text]] if text in unique
                    else Translated(remembered[text], None, 0, "memory") for sid, text in missing}
+        started = time.perf_counter()
+        findings = {}
+        for sid, text in missing:  # the glossary check: forbidden variants fixed, missing forms recorded
+            checked = terms.check(text, results[sid].text, lang, fix=True)
+            if checked.findings:
+                results[sid] = replace(results[sid], text=checked.text)
+                findings[sid] = checked.findings
+        report.checking_seconds += time.perf_counter() - started
         try:
-            _store_translations(store, article_id, lang, model, tag, results)
+            _store_translations(store, article_id, lang, model, tag, results, findings)
+            for found in findings.values():
+                report.term_fixes[lang] += sum(f.kind == "fixed" for f in found)
+                report.term_issues[lang] += sum(f.kind in glossary.ISSUES for f in found)
             by_id[external_id].translated[lang] = len(missing)
         except Exception as error:  # noqa: BLE001 - keep the rest of the batch
             report.errors.append({"item": external_id, "stage": f"store {lang}", "reason": _reason(error)})
@@ -276,7 +296,8 @@ def _translated_sentence_ids(session, article_ids: list[int], lang: str, tag: st
     return {row[0] for row in rows}
 
 
-def _store_translations(store: Store, article_id: int, lang: str, model: Model, tag: str, results: dict) -> None:
+def _store_translations(store: Store, article_id: int, lang: str, model: Model, tag: str, results: dict,
+                        findings: dict[int, list[glossary.Finding]]) -> None:
     with store.session() as session:
         article = session.get(Article, article_id)
         if results:
@@ -286,6 +307,11 @@ def _store_translations(store: Store, article_id: int, lang: str, model: Model, 
                                         origin=r.origin)
                             for sid, r in results.items() if sid not in existing)
             session.flush()
+            edited = {int(item[1:]) for item in session.scalars(select(Revision.item).where(
+                Revision.article_id == article_id, Revision.lang == lang, Revision.item != texts.BRIEF_ITEM))}
+            for sid in results:
+                if sid not in existing and sid not in edited:  # an editor's text keeps its own check
+                    glossary.record(session, article_id, sid, lang, findings.get(sid, ()))
         texts.write_brief(session, article, lang, model=tag)
         state = session.get(Review, (article_id, lang))
         fingerprint = _fingerprint(article, tag)

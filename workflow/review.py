@@ -16,9 +16,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflow import texts
+from workflow import glossary, texts
 from workflow.errors import BriefdeskError
-from workflow.store import Article, Brief, Decision, Review, Revision, Sentence, Store, Translation
+from workflow.store import Article, Brief, Decision, Review, Revision, Sentence, Store, TermIssue, Translation
 from workflow.vocabulary import DECISIONS
 
 LOW_CONFIDENCE = -1.0
@@ -73,10 +73,24 @@ class Cell:
     """``model``, ``memory`` (reused correction) or ``edited``."""
     revision_id: int
     edited_by: str | None = None
+    terms: list[TermNote] = field(default_factory=list)
+    """What the glossary check stored for this text: open issues and automatic fixes."""
 
     @property
     def low_confidence(self) -> bool:
         return self.origin == "model" and self.score is not None and self.score < LOW_CONFIDENCE
+
+    @property
+    def term_issues(self) -> list[TermNote]:
+        return [t for t in self.terms if t.kind in glossary.ISSUES]
+
+
+@dataclass(frozen=True)
+class TermNote:
+    entry: glossary.Entry
+    kind: str
+    """``missing``, ``forbidden`` or ``fixed`` (see ``workflow.glossary``)."""
+    detail: str
 
 
 @dataclass
@@ -87,6 +101,8 @@ class Row:
     english: str
     in_brief: bool
     cells: dict[str, Cell]
+    terms: list[glossary.Occurrence] = field(default_factory=list)
+    """Glossary terms in the English, left to right (for highlighting)."""
 
 
 @dataclass
@@ -102,6 +118,8 @@ class LanguagePanel:
     flagged: int
     state: str
     """What a decision is taken on: the latest revision and the translation's fingerprint."""
+    term_issues: int = 0
+    """Open glossary issues (missing approved forms, forbidden variants) in this language."""
 
 
 @dataclass
@@ -130,6 +148,14 @@ def article_view(store: Store, external_id: str) -> ArticleView:
         translations = connection.execute(_TRANSLATIONS, key).all()
         decisions = connection.execute(_DECISIONS, key).all()
         briefs = dict(connection.execute(_BRIEFS, key).all())
+        issues = connection.execute(_TERM_ISSUES, key).all()
+        terms = glossary.load(Session(bind=connection))
+    by_id = {entry.id: entry for entry in terms.entries}
+    notes: dict[tuple[str, int], list[TermNote]] = {}
+    for issue in issues:
+        if issue.term_id in by_id:
+            notes.setdefault((issue.lang, issue.sentence_id), []).append(
+                TermNote(by_id[issue.term_id], issue.kind, issue.detail))
     latest: dict[tuple[str, str], SqlRow] = {}
     for revision in revisions:  # newest first
         latest.setdefault((revision.lang, revision.item), revision)
@@ -146,7 +172,8 @@ def article_view(store: Store, external_id: str) -> ArticleView:
             cells[review.lang][sentence.id] = Cell(
                 text=edit.after if edit else translation.text, machine=translation.text,
                 score=translation.score, origin="edited" if edit else translation.origin,
-                revision_id=edit.id if edit else 0, edited_by=edit.username if edit else None)
+                revision_id=edit.id if edit else 0, edited_by=edit.username if edit else None,
+                terms=notes.get((review.lang, sentence.id), []))
         brief_edit = latest.get((review.lang, texts.BRIEF_ITEM))
         newest = next((r.id for r in revisions if r.lang == review.lang), 0)
         panels[review.lang] = LanguagePanel(
@@ -154,9 +181,11 @@ def article_view(store: Store, external_id: str) -> ArticleView:
             brief=briefs.get(review.lang, ""), brief_revision=brief_edit.id if brief_edit else 0,
             decisions=[d for d in decisions if d.lang == review.lang],
             flagged=sum(c.low_confidence for c in cells[review.lang].values()),
-            state=_state_of(newest, review.fingerprint))
+            state=_state_of(newest, review.fingerprint),
+            term_issues=sum(len(c.term_issues) for c in cells[review.lang].values()))
     rows = [Row(s.id, s.position, s.paragraph, s.text, s.in_brief,
-                {code: cells[code][s.id] for code in cells if s.id in cells[code]}) for s in sentences]
+                {code: cells[code][s.id] for code in cells if s.id in cells[code]}, terms.find(s.text))
+            for s in sentences]
     return ArticleView(article.external_id, article.title, article.source, briefs.get("en", ""), rows, panels,
                        list(revisions))
 
@@ -176,6 +205,8 @@ _TRANSLATIONS = select(Translation.sentence_id, Translation.lang, Translation.mo
 _DECISIONS = select(Decision.lang, Decision.status, Decision.comment, Decision.username, Decision.created_at).where(
     Decision.article_id == _BY_ARTICLE).order_by(Decision.id.desc())
 _BRIEFS = select(Brief.lang, Brief.text).where(Brief.article_id == _BY_ARTICLE)
+_TERM_ISSUES = select(TermIssue.lang, TermIssue.sentence_id, TermIssue.term_id, TermIssue.kind,
+                      TermIssue.detail).where(TermIssue.article_id == _BY_ARTICLE).order_by(TermIssue.id)
 
 
 # --- corrections and decisions -------------------------------------------------------------------------------
@@ -203,6 +234,9 @@ def save_sentence(store: Store, external_id: str, lang: str, sentence_id: int, t
             revision = _revise(session, article, lang, item, base_revision, before, text, username,
                                sentence_id=sentence_id)
             texts.remember(session, sentence.text, lang, text, username)
+            # An editor's text is checked like the model's; a forbidden form is flagged, never rewritten.
+            checked = glossary.load(session).check(sentence.text, text, lang)
+            glossary.record(session, article.id, sentence.id, lang, checked.findings)
             if sentence.in_brief:
                 texts.write_brief(session, article, lang, model=review.model)  # (an edited brief stays as edited)
             review.status = "in_review"

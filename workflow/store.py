@@ -19,6 +19,11 @@ Tables (one row per…):
 * ``revisions``: editor's correction of a sentence translation or of a brief: who, when, before, after
 * ``decisions``: approval or rejection of an (article, language), with who, when and a comment
 * ``memory``: translation memory: the latest corrected translation of an English sentence per language
+* ``terms``: glossary entry: an English term and its variants, the case rule, per language the approved form and
+  forbidden variants, a note, who changed it last
+* ``term_changes``: every add, edit or delete of a glossary entry: who, when, before, after (kept after a delete)
+* ``term_issues``: what the glossary check found in a sentence's current translation: a ``missing`` approved
+  form, a ``forbidden`` variant an editor wrote, or a forbidden variant the pipeline ``fixed``
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     Float,
@@ -224,6 +230,54 @@ class Memory(Base):
     text: Mapped[str] = mapped_column(Text)
     username: Mapped[str] = mapped_column(String(80))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Term(Base):
+    __tablename__ = "terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    """The English term case-folded: one entry per term, whatever its capitals."""
+    en: Mapped[str] = mapped_column(String(200))
+    variants: Mapped[list] = mapped_column(JSON, default=list)
+    """Other English spellings that mean the same entry (``Namhong`` for ``Hor Namhong``)."""
+    case_sensitive: Mapped[bool] = mapped_column(Boolean, default=True)
+    forms: Mapped[dict] = mapped_column(JSON, default=dict)
+    """Per language: ``{"approved": "贺南洪", "forbidden": ["洪南宏"]}``."""
+    note: Mapped[str] = mapped_column(Text, default="")
+    username: Mapped[str] = mapped_column(String(80), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class TermChange(Base):
+    __tablename__ = "term_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(Integer, index=True)
+    """No foreign key: the history of a deleted entry stays."""
+    en: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))
+    """``add``, ``edit`` or ``delete``."""
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    username: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TermIssue(Base):
+    __tablename__ = "term_issues"
+    __table_args__ = (Index("ix_term_issues_lang_kind_article", "lang", "kind", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(8))
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """``missing``, ``forbidden`` (open issues) or ``fixed`` (replaced by the pipeline; a record)."""
+    detail: Mapped[str] = mapped_column(Text, default="")
+    """The forbidden variant found (or replaced)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Store:

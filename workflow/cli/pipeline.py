@@ -88,7 +88,11 @@ def _print_report(report, targets) -> None:
     out.print(table)
     for lang, model in report.models.items():
         note = "  [bold yellow]DEMO model: it only knows its training sentences[/]" if model.demo else ""
-        out.print(f"{lang}: {model.label}, {report.decoded.get(lang, 0)} sentences decoded{note}")
+        terms = ""
+        if report.term_fixes.get(lang) or report.term_issues.get(lang):
+            terms = (f"; glossary: {report.term_fixes[lang]} forbidden forms fixed, "
+                     f"{report.term_issues[lang]} term issues to review")
+        out.print(f"{lang}: {model.label}, {report.decoded.get(lang, 0)} sentences decoded{terms}{note}")
     if report.articles and report.translated_nothing and report.models:
         out.print("Nothing to translate: every article is unchanged and already translated with these models "
                   "and settings.")
