@@ -1,4 +1,4 @@
-"""Quality measurement: ROUGE for briefs against reference summaries.
+"""Quality measurement: ROUGE for briefs, chrF++/BLEU for translations, term accuracy against the glossary.
 
 Needs the ``eval`` extra (``pip install 'briefdesk[eval]'``: rouge-score). Scores are F1 x 100, averaged over
 items. ROUGE-Lsum gets one sentence a line on both sides, as the rouge-score package expects.
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from workflow import languages, summarize
+from workflow import glossary, languages, summarize
 from workflow.corpus import clean_text
 from workflow.errors import BriefdeskError
 from workflow.segment import split_sentences
@@ -121,3 +121,48 @@ def read_hypotheses(path: Path, items: list[dict]) -> list[str]:
     if missing:
         raise EvalError(f"{path}: no translation for id(s) {', '.join(missing[:5])}")
     return [given[str(i.get("id"))] for i in items]
+
+
+# --- glossary terms ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TermScore:
+    lang: str
+    sentences: int
+    occurrences: int
+    """Glossary term occurrences in the English that have a form in ``lang``."""
+    correct: int
+    """Of those, how many have the approved form in the translation as it came."""
+    correct_fixed: int
+    """…and after the pipeline's automatic fixes (forbidden variants replaced)."""
+    misses: tuple[tuple[str, str], ...]
+    """(item id, English term) of each occurrence still missing after the fixes."""
+
+    @property
+    def accuracy(self) -> float:
+        return round(100 * self.correct / self.occurrences, 2) if self.occurrences else 100.0
+
+    @property
+    def accuracy_fixed(self) -> float:
+        return round(100 * self.correct_fixed / self.occurrences, 2) if self.occurrences else 100.0
+
+
+def term_accuracy(items: list[dict], outputs: list[str], lang: str, terms: glossary.Glossary) -> TermScore:
+    """Share of the glossary term occurrences in each item's ``en`` whose approved ``lang`` form appears in the
+    translation, before and after the automatic fixes the pipeline applies."""
+    if len(items) != len(outputs):
+        raise EvalError(f"{len(outputs)} translations for {len(items)} sentences")
+    occurrences = correct = correct_fixed = 0
+    misses = []
+    for item, output in zip(items, outputs):
+        fixed = terms.check(item["en"], output, lang, fix=True).text
+        for occurrence in terms.find(item["en"]):
+            if lang not in occurrence.entry.forms:
+                continue
+            occurrences += 1
+            correct += glossary.has_form(output, occurrence.entry, lang)
+            if glossary.has_form(fixed, occurrence.entry, lang):
+                correct_fixed += 1
+            else:
+                misses.append((str(item.get("id", "")), occurrence.entry.en))
+    return TermScore(lang, len(items), occurrences, correct, correct_fixed, tuple(misses))

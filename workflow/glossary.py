@@ -159,8 +159,7 @@ class Glossary:
                 checked.text = _replace_outside(forbidden, form.approved, checked.text)
                 checked.findings.append(Finding(entry, "fixed", forbidden))
             if not found:
-                present = _form_pattern(form.approved).search(checked.text) is not None
-                checked.findings.append(Finding(entry, "ok" if present else "missing"))
+                checked.findings.append(Finding(entry, "ok" if has_form(checked.text, entry, lang) else "missing"))
         return checked
 
     def spans(self, translation: str, lang: str, entries: Iterable[Entry]) -> list[tuple[int, int, Entry]]:
@@ -177,6 +176,12 @@ class Glossary:
                 kept.append(span)
                 end = span[1]
         return kept
+
+
+def has_form(translation: str, entry: Entry, lang: str) -> bool:
+    """Whether the approved ``lang`` form of ``entry`` stands in ``translation``."""
+    form = entry.forms.get(lang)
+    return form is not None and _form_pattern(form.approved).search(translation) is not None
 
 
 # --- the store -----------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 * ``bench.summarize``: articles per second of the default brief method;
 * ``bench.convert``: CPU speed of a converted NLLB-600M-shaped checkpoint;
 * ``bench.cluster``: the pipeline decoding in-process vs on a Dask LocalCluster, on the same cores;
+* ``bench.glossary``: what the glossary check adds to a run of the sample corpus;
 * ``bench.fill``: a store filled with many reviewed articles (the review-app benchmark, ``web.bench``, and the
   queue tests use it).
 

@@ -57,6 +57,17 @@ def bench_cluster(articles, workers, as_json) -> None:
     options.print_table(result, as_json, "Local run vs Dask cluster")
 
 
+@bench.command("glossary")
+@click.option("--repeats", type=click.IntRange(1, 10), default=1, show_default=True,
+              help="Runs of each side; the fastest counts.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def bench_glossary(repeats, as_json) -> None:
+    """What checking every translation against the starter glossary adds to a run of the sample corpus."""
+    from workflow.bench import glossary
+
+    options.print_table(glossary.run(repeats), as_json, "Glossary check")
+
+
 @bench.command("summarize")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 def bench_summarize(as_json) -> None:

@@ -1,4 +1,4 @@
-"""``briefdesk eval``: quality figures for briefs (ROUGE) and translations (chrF++, BLEU)."""
+"""``briefdesk eval``: quality figures for briefs (ROUGE), translations (chrF++, BLEU) and glossary terms."""
 
 from __future__ import annotations
 
@@ -72,6 +72,41 @@ def eval_translations(input_jsonl, target, output_jsonl, hypotheses, as_json) ->
     else:
         click.echo(f"{target}: {score.sentences} sentences  chrF++ {score.chrf:.2f}  BLEU {score.bleu:.2f} "
                    f"(tokenize={score.bleu_tokenize})")
+
+
+@eval_group.command("terms")
+@click.option("--input-jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help='Lines with "id" and "en" (a reference field is not needed).')
+@options.target(None, required=True)
+@click.option("--hypotheses", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='Score this JSONL of {"id", "translation"} instead of translating.')
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of a line of text.")
+def eval_terms(input_jsonl, target, hypotheses, as_json) -> None:
+    """Term accuracy: the share of glossary terms in the English whose approved form the translation uses,
+    as translated and after the automatic fixes. The glossary is the one in the database (glossary import)."""
+    from workflow import evaluate, glossary
+    from workflow.cli import store
+
+    items = evaluate.read_jsonl(input_jsonl, ["en"])
+    with store().read() as session:
+        terms = glossary.load(session)
+    if not len(terms):
+        raise evaluate.EvalError("the glossary is empty: import one first (briefdesk glossary import FILE)")
+    outputs = evaluate.read_hypotheses(hypotheses, items) if hypotheses else \
+        evaluate.translate_items(items, registry().find(target))
+    score = evaluate.term_accuracy(items, outputs, target, terms)
+    result = {"lang": score.lang, "sentences": score.sentences, "terms": score.occurrences,
+              "accuracy": score.accuracy, "accuracy_fixed": score.accuracy_fixed,
+              "missing": [{"id": item, "term": term} for item, term in score.misses]}
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"{target}: {score.occurrences} glossary terms in {score.sentences} sentences  "
+               f"term accuracy {score.accuracy:.2f} %  with automatic fixes {score.accuracy_fixed:.2f} %")
+    for item, term in score.misses[:20]:
+        click.echo(f"  missing: {term!r} in {item}")
+    if len(score.misses) > 20:
+        click.echo(f"  … and {len(score.misses) - 20} more (--json lists them all)")
 
 
 COMMANDS = (eval_group,)

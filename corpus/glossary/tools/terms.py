@@ -41,13 +41,13 @@ add("Kem Sokha", ["Sokha"], ["កឹម សុខា"], "根索卡",
     "CNRP president, arrested for 'treason' Sept 2017. Variants elsewhere: 金速卡 (Cambodian Chinese press), 坎索哈 (Taiwan)",
     zh_src="https://m.observersnews.com/politics/2017_11_17_435258.shtml")
 add("Norodom Sihanouk", ["King Norodom Sihanouk", "Prince Norodom Sihanouk", "King Sihanouk", "Prince Sihanouk", "Sihanouk"],
-    ["នរោត្តម សីហនុ"], "诺罗敦·西哈努克",
-    "King of Cambodia (1941–55, 1993–2004), died 2012. KM title in VOA: ព្រះបាទ / សម្តេច",
+    ["នរោត្តម សីហនុ"], "西哈努克",
+    "King of Cambodia (1941–55, 1993–2004), died 2012. KM title in VOA: ព្រះបាទ / សម្តេច. ZH: 西哈努克 is the checked form, so the full 诺罗敦·西哈努克 and the usual 西哈努克亲王/国王 both pass",
     zh_src="http://www.zwbk2009.com/index.php?title=%E8%AF%BA%E7%BD%97%E6%95%A6%E2%80%A2%E6%8B%89%E9%82%A3%E7%83%88")
 add("Norodom Sihamoni", ["King Norodom Sihamoni", "Sihamoni"], ["នរោត្តម សីហមុនី"], "诺罗敦·西哈莫尼",
     "King of Cambodia since 2004", zh_src=MUN)
-add("Norodom Ranariddh", ["Prince Norodom Ranariddh", "Ranariddh"], ["នរោត្តម រណឫទ្ធិ"], "诺罗敦·拉那烈",
-    "FUNCINPEC leader; First Prime Minister 1993–97; died 2021",
+add("Norodom Ranariddh", ["Prince Norodom Ranariddh", "Ranariddh"], ["នរោត្តម រណឫទ្ធិ"], "拉那烈",
+    "FUNCINPEC leader; First Prime Minister 1993–97; died 2021. ZH: 拉那烈 is the checked form (full: 诺罗敦·拉那烈; usually 拉那烈亲王)",
     zh_src="http://www.zwbk2009.com/index.php?title=%E8%AF%BA%E7%BD%97%E6%95%A6%E2%80%A2%E6%8B%89%E9%82%A3%E7%83%88")
 add("Pol Pot", [], ["ប៉ុល ពត"], "波尔布特", "Khmer Rouge leader (Democratic Kampuchea, 1975–79)",
     zh_src="https://zh.wikipedia.org/wiki/%E6%B3%A2%E7%88%BE%E5%B8%83%E7%89%B9")
@@ -93,8 +93,8 @@ add("Cambodian People's Party", ["CPP", "Cambodian People’s Party"], ["គណ�
 add("Cambodia National Rescue Party", ["CNRP"], ["គណបក្សសង្គ្រោះជាតិ"], "柬埔寨救国党",
     "Main opposition party 2012–2017, dissolved by the Supreme Court Nov 2017. ZH short form 救国党",
     zh_src="https://www.7jpz.com/article-66344-1.html")
-add("FUNCINPEC", ["Funcinpec"], ["ហ៊្វុនស៊ីនប៉ិច"], "奉辛比克党",
-    "Royalist party founded by Norodom Sihanouk (1981). VOA Khmer spelling ហ៊្វុនស៊ីនប៉ិច; ហ្វ៊ុនស៊ិនប៉ិច is also seen in other Khmer media",
+add("FUNCINPEC", ["Funcinpec"], ["ហ៊្វុនស៊ីនប៉ិច"], "奉辛比克",
+    "Royalist party founded by Norodom Sihanouk (1981). ZH: 奉辛比克 is the checked form (the party: 奉辛比克党). VOA Khmer spelling ហ៊្វុនស៊ីនប៉ិច; ហ្វ៊ុនស៊ិនប៉ិច is also seen in other Khmer media",
     zh_src="http://www.zwbk2009.com/index.php?title=%E8%AF%BA%E7%BD%97%E6%95%A6%E2%80%A2%E6%8B%89%E9%82%A3%E7%83%88")
 add("Sam Rainsy Party", ["SRP"], ["គណបក្សសម រង្ស៊ី"], "桑兰西党",
     "Opposition party (1998–2012), merged into the CNRP. Taiwan media: 森朗西黨")
@@ -147,7 +147,7 @@ add("ASEAN", ["Asean"], ["អាស៊ាន"], "东盟", "Association of Southe
 
 # ---------------- places ----------------
 add("Cambodia", [], ["កម្ពុជា"], "柬埔寨", "Kingdom of Cambodia", zh_src=MUN)
-add("China", [], ["ចិន"], "中国", "People's Republic of China", zh_src="http://m.zgkjsz.com/page/2018/0910/10630763.shtml",
+add("China", [], ["ចិន"], "", "People's Republic of China. ZH not checked: 中国, 华 (访华) and 中方 are all correct; a glossary form would flag good copy", zh_src="http://m.zgkjsz.com/page/2018/0910/10630763.shtml",
     km_evidence=["ប្រទេសចិន"])
 add("Vietnam", [], ["វៀតណាម"], "越南", "", zh_src=MUN)
 add("Thailand", [], ["ថៃ"], "泰国", "", zh_src=MUN, km_evidence=["ប្រទេសថៃ"])
