@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from workflow import corpus, glossary, segment, summarize, texts
+from workflow import corpus, glossary, jobs, segment, summarize, texts
 from workflow.cluster import Cluster, ClusterError
 from workflow.errors import BriefdeskError
 from workflow.models import Model, Registry
@@ -41,6 +42,8 @@ class ArticleResult:
     brief_sentences: int
     translated: dict[str, int] = field(default_factory=dict)
     """Sentences newly decoded per language (0: everything was already stored)."""
+    note: str = ""
+    """What a submitter should know (e.g. the story was stored under another id)."""
 
 
 @dataclass
@@ -87,6 +90,42 @@ def run(paths: Iterable[str | Path], store: Store, models: Registry, options: Op
     """Run the whole pipeline over ``paths``; returns what happened, errors included. With ``cluster``, the
     decoding runs on its workers (see ``workflow.cluster``); everything else, commits included, stays here."""
     progress = progress or (lambda *_: None)
+    return _run(lambda report: _ingest(paths, store, options, report, progress), store, models, options, progress,
+                cluster)
+
+
+def translate(article_ids: list[int], store: Store, models: Registry, options: Options = Options(),
+              progress: Progress | None = None, cluster: Cluster | None = None) -> RunReport:
+    """Translate articles that are already stored (what ``briefdesk worker`` does with a submitted story)."""
+    progress = progress or (lambda *_: None)
+
+    def stored(report: RunReport) -> list[int]:
+        with store.read() as session:
+            for article in session.scalars(select(Article).where(Article.id.in_(article_ids))):
+                report.articles.append(ArticleResult(article.external_id, article.title, len(article.sentences),
+                                                     sum(s.in_brief for s in article.sentences)))
+        return list(article_ids)
+
+    return _run(stored, store, models, options, progress, cluster)
+
+
+def submit(document: corpus.Document, store: Store, username: str, options: Options = Options()) -> ArticleResult:
+    """Store a story added through the web or the API, with a job for ``briefdesk worker`` to translate it (in
+    one transaction: a story is never stored without its job). Nothing is decoded here."""
+    report = RunReport(run_id=0)
+    with store.session() as session:
+        try:
+            article_id, result = _store_article(document, session, options, report)
+        except ValueError as error:
+            raise BriefdeskError(f"{document.source}: {error}") from error
+        jobs.enqueue(session, article_id, list(options.targets), username)
+    if report.errors:  # the id held editors' work: the story was stored under another id
+        result.note = report.errors[0]["reason"]
+    return result
+
+
+def _run(articles: Callable[[RunReport], list[int]], store: Store, models: Registry, options: Options,
+         progress: Progress, cluster: Cluster | None) -> RunReport:
     with store.session() as session:
         record = Run(settings=json.dumps({"targets": list(options.targets), "summary": options.summary_key,
                                           "decoding": options.decoding.key()}))
@@ -94,7 +133,7 @@ def run(paths: Iterable[str | Path], store: Store, models: Registry, options: Op
     report = RunReport(run_id=record.id)
     status = "failed"
     try:
-        article_ids = _ingest(paths, store, options, report, progress)
+        article_ids = articles(report)
         for lang in dict.fromkeys(options.targets):
             try:
                 model = models.find(lang)
@@ -133,7 +172,8 @@ def _ingest(paths, store: Store, options: Options, report: RunReport, progress: 
             report.errors.append({"item": item.source, "stage": "ingest", "reason": item.reason})
             continue
         try:
-            article_id, result = _store_article(item, store, options, report)
+            with store.session() as session:
+                article_id, result = _store_article(item, session, options, report)
         except Exception as error:  # noqa: BLE001 - one bad article never stops the batch
             report.errors.append({"item": item.source, "stage": "store", "reason": _reason(error)})
             continue
@@ -142,49 +182,48 @@ def _ingest(paths, store: Store, options: Options, report: RunReport, progress: 
     return ids
 
 
-def _store_article(document: corpus.Document, store: Store, options: Options,
+def _store_article(document: corpus.Document, session, options: Options,
                    report: RunReport) -> tuple[int, ArticleResult]:
     sentences = segment.split_sentences(document.text)
     if not sentences:
         raise ValueError("no sentences found")
-    with store.session() as session:
-        article = session.scalar(select(Article).where(Article.external_id == document.id))
-        if article is not None and article.content_hash != document.content_hash and not options.replace \
-                and _has_editorial_work(session, article):
-            # A different story under an id that holds editors' work: keep both, never overwrite silently.
-            kept = _free_id(session, document)
-            report.errors.append({"item": document.source, "stage": "conflict", "reason": (
-                f"article {document.id!r} ({article.source}) has corrections or decisions; this different story "
-                f"was stored as {kept!r} instead (rerun with --replace to replace {document.id!r})")})
-            document = replace(document, id=kept)
-            article = session.scalar(select(Article).where(Article.external_id == kept))
-        changed = article is None or article.content_hash != document.content_hash
-        if article is None:
-            article = Article(external_id=document.id, summary_key="")
-            session.add(article)
-        elif changed:
-            article.sentences.clear()  # their translations and corrections go with them (ON DELETE CASCADE)
-            # So do the brief edits and decisions about the old text (reached only when nobody worked on it,
-            # or with --replace).
-            session.execute(delete(Revision).where(Revision.article_id == article.id))
-            session.execute(delete(Decision).where(Decision.article_id == article.id))
-            session.flush()
-        if changed:
-            article.title, article.text, article.source = document.title, document.text, document.source
-            article.content_hash = document.content_hash
-            article.sentences.extend(Sentence(position=i, paragraph=s.paragraph, text=s.text)
-                                     for i, s in enumerate(sentences))
-        if changed or article.summary_key != options.summary_key:
-            chosen = set(summarize.summarize([s.text for s in sentences], budget=options.budget,
-                                             algorithm=options.algorithm,
-                                             paragraphs=[s.paragraph for s in sentences], title=document.title))
-            for sentence in article.sentences:
-                sentence.in_brief = sentence.position in chosen
-            article.summary_key = options.summary_key
-            texts.write_brief(session, article, "en")
+    article = session.scalar(select(Article).where(Article.external_id == document.id))
+    if article is not None and article.content_hash != document.content_hash and not options.replace \
+            and _has_editorial_work(session, article):
+        # A different story under an id that holds editors' work: keep both, never overwrite silently.
+        kept = _free_id(session, document)
+        report.errors.append({"item": document.source, "stage": "conflict", "reason": (
+            f"article {document.id!r} ({article.source}) has corrections or decisions; this different story "
+            f"was stored as {kept!r} instead (rerun with --replace to replace {document.id!r})")})
+        document = replace(document, id=kept)
+        article = session.scalar(select(Article).where(Article.external_id == kept))
+    changed = article is None or article.content_hash != document.content_hash
+    if article is None:
+        article = Article(external_id=document.id, summary_key="")
+        session.add(article)
+    elif changed:
+        article.sentences.clear()  # their translations and corrections go with them (ON DELETE CASCADE)
+        # So do the brief edits and decisions about the old text (reached only when nobody worked on it,
+        # or with --replace).
+        session.execute(delete(Revision).where(Revision.article_id == article.id))
+        session.execute(delete(Decision).where(Decision.article_id == article.id))
         session.flush()
-        return article.id, ArticleResult(document.id, document.title, len(sentences),
-                                         sum(s.in_brief for s in article.sentences))
+    if changed:
+        article.title, article.text, article.source = document.title, document.text, document.source
+        article.content_hash = document.content_hash
+        article.sentences.extend(Sentence(position=i, paragraph=s.paragraph, text=s.text)
+                                 for i, s in enumerate(sentences))
+    if changed or article.summary_key != options.summary_key:
+        chosen = set(summarize.summarize([s.text for s in sentences], budget=options.budget,
+                                         algorithm=options.algorithm,
+                                         paragraphs=[s.paragraph for s in sentences], title=document.title))
+        for sentence in article.sentences:
+            sentence.in_brief = sentence.position in chosen
+        article.summary_key = options.summary_key
+        texts.write_brief(session, article, "en")
+    session.flush()
+    return article.id, ArticleResult(document.id, document.title, len(sentences),
+                                     sum(s.in_brief for s in article.sentences))
 
 
 # --- translate -----------------------------------------------------------------------------------------------
@@ -284,7 +323,22 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
 
 
 def _decode_locally(model: Model, settings: Settings, texts: list[str]) -> Iterator[Batch]:
-    yield from Translator(model, settings).batches(texts)
+    yield from _translator(model, settings).batches(texts)
+
+
+_LOADED: OrderedDict[tuple[str, str, str], Translator] = OrderedDict()
+"""The models this process loaded last: a worker translating one story at a time loads each model once."""
+
+
+def _translator(model: Model, settings: Settings) -> Translator:
+    key = (model.key, str(model.path), repr(settings))
+    if key in _LOADED:
+        _LOADED.move_to_end(key)
+    else:
+        _LOADED[key] = Translator(model, settings)
+        while len(_LOADED) > 4:
+            _LOADED.popitem(last=False)
+    return _LOADED[key]
 
 
 def _translated_sentence_ids(session, article_ids: list[int], lang: str, tag: str) -> set[int]:

@@ -22,6 +22,8 @@ Tables (one row per…):
 * ``terms``: glossary entry: an English term and its variants, the case rule, per language the approved form and
   forbidden variants, a note, who changed it last
 * ``term_changes``: every add, edit or delete of a glossary entry: who, when, before, after (kept after a delete)
+* ``jobs``: a story waiting for (or given to) a ``briefdesk worker``: which languages, who submitted it, which
+  worker holds it and since when, its last error
 * ``term_issues``: what the glossary check found in a sentence's current translation: a ``missing`` approved
   form, a ``forbidden`` variant an editor wrote, or a forbidden variant the pipeline ``fixed``
 """
@@ -278,6 +280,29 @@ class TermIssue(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     """The forbidden variant found (or replaced)."""
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Job(Base):
+    """A story added through the web or the API, to be translated by a worker. A worker claims it (status
+    ``running``) and keeps ``heartbeat_at`` fresh; a claim whose heartbeat is older than the lease is taken
+    over, so a killed worker's story is picked up again."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    targets: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    """``queued``, ``running``, ``done`` or ``failed``."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    submitted_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Store:

@@ -1,4 +1,4 @@
-"""Commands over the pipeline: run, translate, summarize, export, demo."""
+"""Commands over the pipeline: run, translate, summarize, export, demo, worker, jobs."""
 
 from __future__ import annotations
 
@@ -197,4 +197,72 @@ def demo(corpus_dir, serve, port) -> None:
         sys.exit(1)
 
 
-COMMANDS = (run, translate, summarize_command, export, demo)
+@click.command()
+@options.decoding
+@click.option("--cluster", metavar="ADDRESS|local:N", help="Decode on a Dask cluster (as `run --cluster`).")
+@click.option("--lease", type=click.FloatRange(min=1), default=60, show_default=True,
+              help="Seconds without a heartbeat after which another worker takes a story over.")
+@click.option("--poll", type=click.FloatRange(min=0.05), default=1.0, show_default=True,
+              help="Seconds between looks for new stories when idle.")
+@click.option("--until-idle", is_flag=True, help="Stop when no story is waiting (for scripts and cron).")
+def worker(beam_size, compute_type, threads, cluster, lease, poll, until_idle) -> None:
+    """Translate the stories added through the web or the API, as they come (runs until stopped).
+
+    Several workers may share one PostgreSQL database: each story is taken by one of them. A story whose
+    worker was killed is picked up again after --lease seconds.
+    """
+    import contextlib
+    import signal
+    import threading
+
+    from workflow import jobs, pipeline
+    from workflow import worker as job_worker
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # systemd stop: finish the story in hand, then exit
+    run_options = pipeline.Options(decoding=options.settings(beam_size, compute_type, threads))
+    with store().read() as session:
+        waiting = jobs.counts(session)["queued"]
+    click.echo(f"Briefdesk worker {job_worker.name()}: {waiting} stories waiting (Ctrl+C to stop)")
+    with contextlib.ExitStack() as stack:
+        workers = None
+        if cluster:
+            from workflow import cluster as dask_cluster
+
+            workers = stack.enter_context(dask_cluster.connect(cluster, config()))
+        done = job_worker.work(store(), registry(), run_options, lease=lease, poll=poll, until_idle=until_idle,
+                               stop=stop, cluster=workers, log=lambda line: click.echo(line))
+    click.echo(f"{done} stories translated by this worker.")
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Stories added through the web or the API, and their translation by workers."""
+
+
+@jobs_group.command("list")
+@click.option("--status", type=click.Choice(["queued", "running", "done", "failed"]), help="Only these.")
+def jobs_list(status) -> None:
+    """Every job, newest first, with its worker and its error."""
+    from sqlalchemy import select
+
+    from workflow.store import Article, Job
+
+    with store().read() as session:
+        query = select(Job, Article.external_id).join(Article, Article.id == Job.article_id).order_by(Job.id.desc())
+        if status:
+            query = query.where(Job.status == status)
+        for job, external_id in session.execute(query.limit(500)):
+            click.echo(f"{job.id}\t{external_id}\t{job.status}\t{'+'.join(job.targets)}\t{job.worker}\t{job.error}")
+
+
+@jobs_group.command("retry")
+@click.argument("article_id")
+def jobs_retry(article_id) -> None:
+    """Queue a failed story again (ARTICLE_ID is the story's id)."""
+    from workflow import jobs
+
+    click.echo(f"queued again as job {jobs.retry(store(), article_id)}")
+
+
+COMMANDS = (run, translate, summarize_command, export, demo, worker, jobs_group)

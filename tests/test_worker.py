@@ -1,0 +1,137 @@
+"""``briefdesk worker``: stories added through the web or the API are translated by workers, each exactly once,
+also when a worker is killed, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import CORPUS
+from workflow import jobs, pipeline, worker
+from workflow.corpus import Document
+from workflow.store import Job, Review, Sentence, Translation
+
+BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+def voa_stories() -> list[dict]:
+    return [json.loads(line) for line in (CORPUS / "voa-cambodia-2018.en.jsonl").read_text().splitlines()]
+
+
+def document(story: dict) -> Document:
+    return Document(story["id"], story["title"], story["text"], f"web:{story['id']}")
+
+
+def translated(store, article_id: int, lang: str) -> int:
+    with store.read() as session:
+        return session.scalar(select(func.count()).select_from(Translation).join(
+            Sentence, Sentence.id == Translation.sentence_id).where(Sentence.article_id == article_id,
+                                                                    Translation.lang == lang))
+
+
+def sentences(store, article_id: int) -> int:
+    with store.read() as session:
+        return session.scalar(select(func.count()).select_from(Sentence).where(Sentence.article_id == article_id))
+
+
+@BOTH
+def test_a_submitted_story_is_stored_at_once_and_translated_by_the_worker(demo_models, store, registry):
+    story = voa_stories()[0]
+    result = pipeline.submit(document(story), store, "eddie")
+    assert result.external_id == story["id"] and result.sentences > 0
+    with store.read() as session:
+        job = session.scalar(select(Job))
+        assert (job.status, job.targets, job.submitted_by) == ("queued", ["km", "zh"], "eddie")
+        assert session.scalar(select(func.count()).select_from(Review)) == 0  # nothing decoded by submit
+    lines: list[str] = []
+    assert worker.work(store, registry, until_idle=True, log=lines.append) == 1
+    assert lines[0].startswith(f"claimed {story['id']} (job {job.id}, attempt 1, km+zh)")
+    with store.read() as session:
+        job = session.get(Job, job.id)
+        assert (job.status, job.attempts, job.error) == ("done", 1, "")
+        assert {r.lang: r.status for r in session.scalars(select(Review))} == {"km": "new", "zh": "new"}
+    total = sentences(store, job.article_id)
+    assert translated(store, job.article_id, "km") == total == translated(store, job.article_id, "zh")
+
+
+def test_a_story_that_fails_shows_why_and_can_be_retried(demo_models, store, registry, tmp_path):
+    story = voa_stories()[1]
+    pipeline.submit(document(story), store, "eddie", pipeline.Options(targets=["km", "zt"]))
+    worker.work(store, registry, until_idle=True, log=lambda _: None)
+    with store.read() as session:
+        job = session.scalar(select(Job))
+    assert job.status == "failed" and "zt" in job.error and "no" in job.error.lower()
+    assert translated(store, job.article_id, "km") == sentences(store, job.article_id)  # the rest is kept
+    with pytest.raises(jobs.JobError, match="not failed"):
+        pipeline.submit(document(voa_stories()[2]), store, "eddie")
+        jobs.retry(store, voa_stories()[2]["id"])
+    assert jobs.retry(store, story["id"]) == job.id
+    with store.read() as session:
+        assert session.get(Job, job.id).status == "queued"
+
+
+def test_an_empty_story_is_refused_with_its_source(store):
+    with pytest.raises(Exception, match="web:empty: no sentences found"):
+        pipeline.submit(Document("empty", "Empty", "   ", "web:empty"), store, "eddie")
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def _worker(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "workflow", "worker", "--poll", "0.1", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+@BOTH
+def test_two_workers_never_take_the_same_story(demo_models, store):
+    stories = voa_stories()[:10]
+    for story in stories:
+        pipeline.submit(document(story), store, "cms")
+    first, second = _worker("--until-idle"), _worker("--until-idle")
+    outputs = [process.communicate(timeout=300)[0] for process in (first, second)]
+    assert [process.returncode for process in (first, second)] == [0, 0], outputs
+    claimed = [re.findall(r"^claimed (\S+) ", output, re.MULTILINE) for output in outputs]
+    assert not set(claimed[0]) & set(claimed[1]), outputs
+    assert sorted(claimed[0] + claimed[1]) == sorted(s["id"] for s in stories)
+    with store.read() as session:
+        assert {(j.status, j.attempts) for j in session.scalars(select(Job))} == {("done", 1)}
+
+
+@BOTH
+def test_a_worker_killed_mid_story_leaves_it_to_the_next_one(demo_models, store):
+    # One long story (every VOA story in one), so that the kill lands while it is being translated.
+    pool = voa_stories()
+    long_story = Document("long-story", "Everything", "\n\n".join(s["text"] for s in pool), "web:long-story")
+    result = pipeline.submit(long_story, store, "cms")
+    process = _worker("--lease", "2")
+    assert process.stdout.readline().startswith("Briefdesk worker")
+    assert process.stdout.readline().startswith("claimed long-story")
+    time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    with store.read() as session:
+        job = session.scalar(select(Job))
+        article_id = job.article_id
+    assert job.status == "running", "the worker finished before it was killed: make the story longer"
+    total = sentences(store, article_id)
+    assert translated(store, article_id, "zh") < total
+
+    time.sleep(2.5)  # the lease runs out
+    again = _worker("--lease", "2", "--until-idle")
+    output = again.communicate(timeout=300)[0]
+    assert again.returncode == 0, output
+    assert "claimed long-story (job 1, attempt 2" in output and "done long-story" in output
+    with store.read() as session:
+        job = session.get(Job, job.id)
+        assert (job.status, job.attempts) == ("done", 2)
+    assert translated(store, article_id, "km") == total == translated(store, article_id, "zh")
+    assert result.sentences == total

@@ -1,0 +1,76 @@
+"""``briefdesk worker``: translates the stories added through the web or the API, one job at a time.
+
+Run one beside ``briefdesk serve`` (or several, against one PostgreSQL database). Each job is claimed in the
+database (see ``workflow.jobs``), translated with the pipeline (locally, or on a Dask cluster), and marked done
+or failed with the reason. While a job runs a thread renews the claim's heartbeat; if the worker is killed, the
+claim expires after the lease and another worker (or this one, restarted) takes the story over. Models are
+loaded once per worker process and kept.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Callable
+
+from workflow import jobs, pipeline
+from workflow.cluster import Cluster
+from workflow.models import Registry
+from workflow.store import Store
+
+Log = Callable[[str], None]
+
+
+def name() -> str:
+    """This worker's name in the ``jobs`` table: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def work(store: Store, models: Registry, options: pipeline.Options | None = None, *,
+         lease: float = jobs.LEASE_SECONDS, poll: float = 1.0, until_idle: bool = False,
+         stop: threading.Event | None = None, cluster: Cluster | None = None, log: Log = print) -> int:
+    """Claim and translate jobs until ``stop`` is set (or, with ``until_idle``, until none is left); returns how
+    many jobs this worker finished."""
+    options = options or pipeline.Options()
+    stop = stop or threading.Event()
+    me = name()
+    finished = 0
+    while not stop.is_set():
+        claim = jobs.claim(store, me, lease)
+        if claim is None:
+            if until_idle:
+                break
+            stop.wait(poll)
+            continue
+        log(f"claimed {claim.external_id} (job {claim.job_id}, attempt {claim.attempt}, "
+            f"{'+'.join(claim.targets)})")
+        error = _translate(claim, store, models, options, lease, me, cluster)
+        jobs.finish(store, claim.job_id, me, error)
+        finished += 1
+        log(f"{'failed' if error else 'done'} {claim.external_id}{': ' + error if error else ''}")
+    return finished
+
+
+def _translate(claim: jobs.Claim, store: Store, models: Registry, options: pipeline.Options, lease: float,
+               me: str, cluster: Cluster | None) -> str | None:
+    beating = threading.Event()
+
+    def beat() -> None:
+        while not beating.wait(lease / 3):
+            jobs.heartbeat(store, claim.job_id, me)
+
+    heart = threading.Thread(target=beat, name=f"heartbeat-{claim.job_id}", daemon=True)
+    heart.start()
+    try:
+        targets = [t for t in claim.targets if t] or list(options.targets)
+        report = pipeline.translate([claim.article_id], store, models, pipeline.Options(
+            targets=targets, budget=options.budget, algorithm=options.algorithm, decoding=options.decoding),
+            cluster=cluster)
+        problems = [f"{e['item']}: {e['reason']}" for e in report.errors]
+        return "; ".join(problems) or None
+    except Exception as error:  # noqa: BLE001 - the story fails with its reason; the worker goes on
+        return f"{type(error).__name__}: {error}"
+    finally:
+        beating.set()
+        heart.join()
