@@ -298,10 +298,6 @@ def recheck(session: Session, glossary: Glossary, langs: Iterable[str] | None = 
     return report
 
 
-def open_issues(session: Session, article_id: int) -> list[TermIssue]:
-    return list(session.scalars(select(TermIssue).where(TermIssue.article_id == article_id)))
-
-
 # --- helpers -------------------------------------------------------------------------------------------------
 
 _INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff]*"
@@ -320,13 +316,8 @@ def _english_pattern(spelling: str) -> str:
 @lru_cache(maxsize=4096)
 def _form_pattern(form: str) -> re.Pattern:
     """A target form, found across zero-width characters and any run of spaces inside it."""
-    pieces = [r"[\s\u200b]+" if char.isspace() else re.escape(char) for char in form]
-    collapsed = []
-    for piece in pieces:
-        if piece.startswith(r"[\s") and collapsed and collapsed[-1].startswith(r"[\s"):
-            continue
-        collapsed.append(piece)
-    return re.compile(_INVISIBLE.join(collapsed))
+    parts = [r"[\s\u200b]+" if part.isspace() else re.escape(part) for part in re.findall(r"\s+|\S", form)]
+    return re.compile(_INVISIBLE.join(parts))
 
 
 def _outside(forbidden: str, approved: str, text: str) -> bool:

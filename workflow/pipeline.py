@@ -20,30 +20,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from workflow import corpus, glossary, jobs, segment, summarize, texts
+from workflow import articles, corpus, glossary, jobs, summarize, texts
+from workflow.articles import ArticleResult
 from workflow.cluster import Cluster, ClusterError
 from workflow.errors import BriefdeskError
 from workflow.models import Model, Registry
-from workflow.store import Article, Decision, Review, Revision, Run, Sentence, Store, Translation, utcnow
+from workflow.store import Article, Review, Revision, Run, Sentence, Store, Translation, utcnow
 from workflow.translate import Batch, Settings, Translator
 from workflow.translate import Translation as Translated
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; stages: ``ingest``, ``translate:<lang>``."""
-
-
-@dataclass
-class ArticleResult:
-    external_id: str
-    title: str
-    sentences: int
-    brief_sentences: int
-    translated: dict[str, int] = field(default_factory=dict)
-    """Sentences newly decoded per language (0: everything was already stored)."""
-    note: str = ""
-    """What a submitter should know (e.g. the story was stored under another id)."""
 
 
 @dataclass
@@ -81,8 +70,12 @@ class Options:
     """Let a different story replace an article that editors corrected or decided on (its work is lost)."""
 
     @property
+    def summary(self) -> articles.Summary:
+        return articles.Summary(self.budget, self.algorithm)
+
+    @property
     def summary_key(self) -> str:
-        return f"{self.algorithm}/s{self.budget.sentences or 0}/w{self.budget.words or 0}"
+        return self.summary.key
 
 
 def run(paths: Iterable[str | Path], store: Store, models: Registry, options: Options = Options(),
@@ -112,16 +105,13 @@ def translate(article_ids: list[int], store: Store, models: Registry, options: O
 def submit(document: corpus.Document, store: Store, username: str, options: Options = Options()) -> ArticleResult:
     """Store a story added through the web or the API, with a job for ``briefdesk worker`` to translate it (in
     one transaction: a story is never stored without its job). Nothing is decoded here."""
-    report = RunReport(run_id=0)
     with store.session() as session:
         try:
-            article_id, result = _store_article(document, session, options, report)
+            stored = articles.store(document, session, options.summary, options.replace)
         except ValueError as error:
             raise BriefdeskError(f"{document.source}: {error}") from error
-        jobs.enqueue(session, article_id, list(options.targets), username)
-    if report.errors:  # the id held editors' work: the story was stored under another id
-        result.note = report.errors[0]["reason"]
-    return result
+        jobs.enqueue(session, stored.article_id, list(options.targets), username)
+    return stored.result
 
 
 def _run(articles: Callable[[RunReport], list[int]], store: Store, models: Registry, options: Options,
@@ -173,57 +163,15 @@ def _ingest(paths, store: Store, options: Options, report: RunReport, progress: 
             continue
         try:
             with store.session() as session:
-                article_id, result = _store_article(item, session, options, report)
+                stored = articles.store(item, session, options.summary, options.replace)
         except Exception as error:  # noqa: BLE001 - one bad article never stops the batch
             report.errors.append({"item": item.source, "stage": "store", "reason": _reason(error)})
             continue
-        ids.append(article_id)
-        report.articles.append(result)
+        if stored.result.note:
+            report.errors.append({"item": item.source, "stage": "conflict", "reason": stored.result.note})
+        ids.append(stored.article_id)
+        report.articles.append(stored.result)
     return ids
-
-
-def _store_article(document: corpus.Document, session, options: Options,
-                   report: RunReport) -> tuple[int, ArticleResult]:
-    sentences = segment.split_sentences(document.text)
-    if not sentences:
-        raise ValueError("no sentences found")
-    article = session.scalar(select(Article).where(Article.external_id == document.id))
-    if article is not None and article.content_hash != document.content_hash and not options.replace \
-            and _has_editorial_work(session, article):
-        # A different story under an id that holds editors' work: keep both, never overwrite silently.
-        kept = _free_id(session, document)
-        report.errors.append({"item": document.source, "stage": "conflict", "reason": (
-            f"article {document.id!r} ({article.source}) has corrections or decisions; this different story "
-            f"was stored as {kept!r} instead (rerun with --replace to replace {document.id!r})")})
-        document = replace(document, id=kept)
-        article = session.scalar(select(Article).where(Article.external_id == kept))
-    changed = article is None or article.content_hash != document.content_hash
-    if article is None:
-        article = Article(external_id=document.id, summary_key="")
-        session.add(article)
-    elif changed:
-        article.sentences.clear()  # their translations and corrections go with them (ON DELETE CASCADE)
-        # So do the brief edits and decisions about the old text (reached only when nobody worked on it,
-        # or with --replace).
-        session.execute(delete(Revision).where(Revision.article_id == article.id))
-        session.execute(delete(Decision).where(Decision.article_id == article.id))
-        session.flush()
-    if changed:
-        article.title, article.text, article.source = document.title, document.text, document.source
-        article.content_hash = document.content_hash
-        article.sentences.extend(Sentence(position=i, paragraph=s.paragraph, text=s.text)
-                                 for i, s in enumerate(sentences))
-    if changed or article.summary_key != options.summary_key:
-        chosen = set(summarize.summarize([s.text for s in sentences], budget=options.budget,
-                                         algorithm=options.algorithm,
-                                         paragraphs=[s.paragraph for s in sentences], title=document.title))
-        for sentence in article.sentences:
-            sentence.in_brief = sentence.position in chosen
-        article.summary_key = options.summary_key
-        texts.write_brief(session, article, "en")
-    session.flush()
-    return article.id, ArticleResult(document.id, document.title, len(sentences),
-                                     sum(s.in_brief for s in article.sentences))
 
 
 # --- translate -----------------------------------------------------------------------------------------------
@@ -375,21 +323,6 @@ def _store_translations(store: Store, article_id: int, lang: str, model: Model, 
         elif state.fingerprint != fingerprint:
             state.model, state.demo, state.fingerprint = tag, model.demo, fingerprint
             state.status = "new"  # new text or a new model: it needs review again
-
-
-def _has_editorial_work(session, article: Article) -> bool:
-    return bool(session.scalar(select(Revision.id).where(Revision.article_id == article.id).limit(1))
-                or session.scalar(select(Decision.id).where(Decision.article_id == article.id).limit(1)))
-
-
-def _free_id(session, document: corpus.Document) -> str:
-    """``ID-2``, ``ID-3``…: the first that is unused or already holds this very story (reruns stay idempotent)."""
-    for number in range(2, 10_000):
-        candidate = f"{document.id}-{number}"
-        existing = session.scalar(select(Article.content_hash).where(Article.external_id == candidate))
-        if existing is None or existing == document.content_hash:
-            return candidate
-    raise ValueError(f"too many stories under the id {document.id!r}")
 
 
 def _fingerprint(article: Article, tag: str) -> str:

@@ -97,9 +97,9 @@ def _write_traceback() -> str:
 
 
 def _register() -> None:
-    from workflow.cli import admin, bench, evaluate, models, pipeline
+    from workflow.cli import admin, bench, evaluate, glossary, models, pipeline
 
-    for module in (pipeline, models, admin, evaluate, bench):
+    for module in (pipeline, models, admin, evaluate, bench, glossary):
         for command in module.COMMANDS:
             main.add_command(command)
 

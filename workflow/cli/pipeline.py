@@ -148,13 +148,24 @@ def summarize_command(source, sentences, words, algorithm, input_jsonl, output_j
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
-              help="Output format: JSON Lines.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "xliff"]), default="jsonl", show_default=True,
+              help="Output format: JSON Lines, or XLIFF for a CAT tool (one article in one language: --article, "
+                   "--to).")
 @click.option("--status", type=click.Choice(STATUSES), help="Only items with this review status.")
 @click.option("--lang", help="Only this language.")
+@click.option("--article", help="With --format xliff: the article's id.")
+@options.target(default=None)
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
-def export(fmt, status, lang, output) -> None:
-    """Export stored translations and briefs, one JSON object per article and language."""
+def export(fmt, status, lang, article, target, output) -> None:
+    """Export stored translations and briefs, one JSON object per article and language (or one article as
+    XLIFF)."""
+    if fmt == "xliff":
+        if not (article and target):
+            raise click.UsageError("--format xliff exports one article in one language: give --article and --to")
+        from workflow.cli.glossary import export_xliff_command
+
+        export_xliff_command(article, target, output)
+        return
     from workflow.export import records
 
     for item in records(store(), status=status, lang=lang):

@@ -1,0 +1,107 @@
+"""Storing a story: its sentences, its brief, and the rule that a different story never silently replaces
+editors' work (it is stored under a new id instead, unless ``replace``).
+
+Shared by the batch run and by stories added one at a time (``pipeline.submit``), each in its caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from dataclasses import replace as with_changes
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from workflow import corpus, segment, summarize, texts
+from workflow.store import Article, Decision, Revision, Sentence
+
+
+@dataclass
+class ArticleResult:
+    external_id: str
+    title: str
+    sentences: int
+    brief_sentences: int
+    translated: dict[str, int] = field(default_factory=dict)
+    """Sentences newly decoded per language (0: everything was already stored)."""
+    note: str = ""
+    """Why the story was stored under another id than its own (empty when it was not)."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How the brief is chosen; ``key`` is stored with the article, so a change redoes the brief."""
+
+    budget: summarize.Budget = summarize.Budget()
+    algorithm: str = summarize.DEFAULT_ALGORITHM
+
+    @property
+    def key(self) -> str:
+        return f"{self.algorithm}/s{self.budget.sentences or 0}/w{self.budget.words or 0}"
+
+
+@dataclass(frozen=True)
+class Stored:
+    article_id: int
+    result: ArticleResult
+
+
+def store(document: corpus.Document, session: Session, how: Summary, replace: bool = False) -> Stored:
+    """Store ``document`` in the caller's transaction: a new article, the same one unchanged (its brief redone
+    if the summary settings changed), or its new text (sentences rebuilt, earlier translations gone)."""
+    conflict = ""
+    sentences = segment.split_sentences(document.text)
+    if not sentences:
+        raise ValueError("no sentences found")
+    article = session.scalar(select(Article).where(Article.external_id == document.id))
+    if article is not None and article.content_hash != document.content_hash and not replace \
+            and _has_editorial_work(session, article):
+        # A different story under an id that holds editors' work: keep both, never overwrite silently.
+        kept = _free_id(session, document)
+        conflict = (f"article {document.id!r} ({article.source}) has corrections or decisions; this different "
+                    f"story was stored as {kept!r} instead (rerun with --replace to replace {document.id!r})")
+        document = with_changes(document, id=kept)
+        article = session.scalar(select(Article).where(Article.external_id == kept))
+    changed = article is None or article.content_hash != document.content_hash
+    if article is None:
+        article = Article(external_id=document.id, summary_key="")
+        session.add(article)
+    elif changed:
+        article.sentences.clear()  # their translations and corrections go with them (ON DELETE CASCADE)
+        # So do the brief edits and decisions about the old text (reached only when nobody worked on it,
+        # or with --replace).
+        session.execute(delete(Revision).where(Revision.article_id == article.id))
+        session.execute(delete(Decision).where(Decision.article_id == article.id))
+        session.flush()
+    if changed:
+        article.title, article.text, article.source = document.title, document.text, document.source
+        article.content_hash = document.content_hash
+        article.sentences.extend(Sentence(position=i, paragraph=s.paragraph, text=s.text)
+                                 for i, s in enumerate(sentences))
+    if changed or article.summary_key != how.key:
+        chosen = set(summarize.summarize([s.text for s in sentences], budget=how.budget,
+                                         algorithm=how.algorithm,
+                                         paragraphs=[s.paragraph for s in sentences], title=document.title))
+        for sentence in article.sentences:
+            sentence.in_brief = sentence.position in chosen
+        article.summary_key = how.key
+        texts.write_brief(session, article, "en")
+    session.flush()
+    return Stored(article.id, ArticleResult(document.id, document.title, len(sentences),
+                                            sum(s.in_brief for s in article.sentences), note=conflict))
+
+
+def _has_editorial_work(session: Session, article: Article) -> bool:
+    return bool(session.scalar(select(Revision.id).where(Revision.article_id == article.id).limit(1))
+                or session.scalar(select(Decision.id).where(Decision.article_id == article.id).limit(1)))
+
+
+def _free_id(session: Session, document: corpus.Document) -> str:
+    """``ID-2``, ``ID-3``…: the first that is unused or already holds this very story (reruns stay idempotent)."""
+    for number in range(2, 10_000):
+        candidate = f"{document.id}-{number}"
+        existing = session.scalar(select(Article.content_hash).where(Article.external_id == candidate))
+        if existing is None or existing == document.content_hash:
+            return candidate
+    raise ValueError(f"too many stories under the id {document.id!r}")
