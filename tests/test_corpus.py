@@ -217,3 +217,41 @@ def test_an_unreadable_folder_is_reported_and_the_rest_is_read():
     assert ("Document", str(root / "good.txt"), "") in items
     assert any(kind == "Rejected" and source.endswith("locked") and "cannot read folder" in reason
                for kind, source, reason in items), items
+
+
+def _word_file(path, title: str | None = "Ream base", body=("First paragraph.", "Second paragraph.")):
+    from docx import Document as WordDocument
+
+    document = WordDocument()
+    document.core_properties.title = "Property title"
+    if title:
+        document.add_paragraph(title, style="Title")
+    document.add_paragraph(body[0])
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Cell one.", "Cell two."
+    for paragraph in body[1:]:
+        document.add_paragraph(paragraph)
+    document.save(path)
+    return path
+
+
+def test_word_files_give_title_and_paragraphs_in_document_order(tmp_path):
+    (doc,) = corpus.read([_word_file(tmp_path / "ream.docx")])
+    assert (doc.id, doc.title) == ("ream", "Ream base")
+    assert doc.text == "First paragraph.\n\nCell one.\n\nCell two.\n\nSecond paragraph."
+    (untitled,) = corpus.read([_word_file(tmp_path / "untitled.docx", title=None)])
+    assert untitled.title == "Property title"
+    folder = list(corpus.read([tmp_path]))
+    assert [d.id for d in folder] == ["ream", "untitled"]
+
+
+def test_uploads_are_read_by_the_same_rules_and_a_broken_word_file_is_named(tmp_path):
+    raw = _word_file(tmp_path / "story.docx").read_bytes()
+    (doc,) = corpus.read_upload("C:\\Users\\me\\story.docx", raw)
+    assert (doc.id, doc.title, doc.source) == ("story", "Ream base", "story.docx")
+    (rejected,) = corpus.read_upload("story.docx", b"PK\x03\x04 not really a zip")
+    assert isinstance(rejected, corpus.Rejected) and "not a Word document (.docx)" in rejected.reason
+    (wrong,) = corpus.read_upload("story.pdf", b"%PDF")
+    assert "unsupported file type '.pdf'" in wrong.reason
+    (text,) = corpus.read_upload("notes.txt", b"Title here\n\nBody of the story.")
+    assert (text.title, text.text) == ("Title here", "Body of the story.")

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from workflow import formats
+
 
 def sample_dir() -> Path:
     """The sample corpus that ships with Briefdesk: package data in an installed wheel (``workflow/sample``),
@@ -26,7 +28,7 @@ def sample_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "corpus"
 
 
-SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".docx"}
 MAX_ARTICLE_BYTES = 2_000_000
 """Largest article accepted (2 MB of text is a book, not a story); JSONL archives may be larger."""
 
@@ -104,15 +106,36 @@ def _wanted(path: Path) -> bool:
 
 
 def _read_file(path: Path, default_id: str) -> Iterator[Document | Rejected]:
-    source = str(path)
-    suffix = path.suffix.lower()
     try:
         raw = path.read_bytes()
     except OSError as error:
-        yield Rejected(source, f"cannot read: {error.strerror or error}")
+        yield Rejected(str(path), f"cannot read: {error.strerror or error}")
         return
+    yield from _read_bytes(raw, path, default_id)
+
+
+def read_upload(name: str, raw: bytes) -> list[Document | Rejected]:
+    """The articles in one uploaded file (the web form, the API), read by the same rules as files on disk."""
+    path = Path(Path(name.replace("\\", "/")).name or "upload.txt")
+    if path.suffix.lower() not in SUFFIXES:
+        return [Rejected(path.name, f"unsupported file type {path.suffix or '(none)'!r}; use one of "
+                                    f"{', '.join(sorted(SUFFIXES))}")]
+    return list(_read_bytes(raw, path, _file_id(path)))
+
+
+def _read_bytes(raw: bytes, path: Path, default_id: str) -> Iterator[Document | Rejected]:
+    source = str(path)
+    suffix = path.suffix.lower()
     if suffix == ".jsonl":
         yield from _read_jsonl(raw, path, default_id)
+        return
+    if suffix == ".docx":
+        try:
+            title, body = formats.docx(raw)
+        except ValueError as error:
+            yield Rejected(source, str(error))
+            return
+        yield _document(default_id, title or _title_from_name(path), body, source)
         return
     problem = _check_bytes(raw)
     if problem:
@@ -124,11 +147,11 @@ def _read_file(path: Path, default_id: str) -> Iterator[Document | Rejected]:
             yield from _from_json(text, path, default_id)
             return
         if suffix in {".html", ".htm"}:
-            title, body = _parse_html(text)
+            title, body = formats.html(text)
         elif suffix in {".md", ".markdown"}:
-            title, body = _parse_markdown(text)
+            title, body = formats.markdown(text)
         else:
-            title, body = _parse_txt(text)
+            title, body = formats.txt(text)
     except RecursionError:
         yield Rejected(source, "markup nested too deeply to read")
         return
@@ -157,71 +180,6 @@ def _document(doc_id: str, title: str, body: str, source: str) -> Document | Rej
     if len(body.encode()) > MAX_ARTICLE_BYTES:
         return Rejected(source, f"text too large (over {MAX_ARTICLE_BYTES / 1e6:.0f} MB)")
     return Document(id=doc_id, title=title or doc_id, text=body, source=source)
-
-
-# --- formats -------------------------------------------------------------------------------------------------
-
-
-def _parse_txt(text: str) -> tuple[str, str]:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    title = ""
-    first = lines[0].strip() if lines else ""
-    if (len(lines) > 2 and first and not lines[1].strip() and len(first.split()) <= 20
-            and not re.search(r"[.!?:;,\"”’]$", first)):
-        title, lines = first, lines[2:]
-    body = "\n".join(lines)
-    if not re.search(r"\n\s*\n", body.strip()):
-        body = "\n\n".join(line for line in lines if line.strip())
-    return title, body
-
-
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
-_MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
-
-
-def _parse_markdown(text: str) -> tuple[str, str]:
-    text = text.replace("\r\n", "\n")
-    title = ""
-    front = _FRONT_MATTER.match(text)
-    if front:
-        text = text[front.end():]
-        found = re.search(r"^title:\s*[\"']?(.*?)[\"']?\s*$", front.group(1), re.M)
-        title = found.group(1) if found else ""
-    if not title:
-        heading = _MD_TITLE.search(text)
-        if heading:
-            title = heading.group(1)
-            text = text[: heading.start()] + text[heading.end():]
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links keep their text
-    text = re.sub(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)  # emphasis, code
-    text = re.sub(r"<[^>\n]+>", "", text)  # inline HTML tags
-    text = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", text, flags=re.M)  # list markers
-    text = re.sub(r"^>\s?", "", text, flags=re.M)  # block quotes
-    return title, text
-
-
-_SKIPPED_HTML = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-                 "iframe", "svg", "button", "figure"]
-_BLOCKS = ["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td"]
-
-
-def _parse_html(text: str) -> tuple[str, str]:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(text, "html.parser")
-    for tag in soup(_SKIPPED_HTML):
-        tag.decompose()
-    heading = soup.find("h1")
-    title_tag = soup.find("title")
-    title = (heading or title_tag).get_text(" ", strip=True) if (heading or title_tag) else ""
-    if heading:
-        heading.decompose()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    blocks = [b.get_text(" ", strip=True) for b in root.find_all(_BLOCKS) if not b.find(_BLOCKS)]
-    if not any(blocks):
-        blocks = [root.get_text("\n", strip=True)]
-    return title, "\n\n".join(b for b in blocks if b)
 
 
 def _from_json(text: str, path: Path, default_id: str) -> Iterator[Document | Rejected]:
