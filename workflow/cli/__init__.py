@@ -97,9 +97,9 @@ def _write_traceback() -> str:
 
 
 def _register() -> None:
-    from workflow.cli import admin, bench, evaluate, glossary, models, pipeline
+    from workflow.cli import admin, bench, evaluate, glossary, models, pipeline, stats
 
-    for module in (pipeline, models, admin, evaluate, bench, glossary):
+    for module in (pipeline, models, admin, evaluate, bench, glossary, stats):
         for command in module.COMMANDS:
             main.add_command(command)
 
