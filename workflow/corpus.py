@@ -196,7 +196,7 @@ def _from_json(text: str, path: Path, default_id: str) -> Iterator[Document | Re
         yield Rejected(str(path), "empty JSON list: no articles")
     for number, item in enumerate(items, 1):
         label = f"{path}#{number}" if isinstance(data, list) else str(path)
-        yield _from_record(item, label, f"{default_id}-{number}" if isinstance(data, list) else default_id)
+        yield from_record(item, label, f"{default_id}-{number}" if isinstance(data, list) else default_id)
 
 
 def _read_jsonl(raw: bytes, path: Path, default_id: str) -> Iterator[Document | Rejected]:
@@ -222,10 +222,11 @@ def _read_jsonl(raw: bytes, path: Path, default_id: str) -> Iterator[Document | 
         except RecursionError:  # e.g. "[" x 100,000: this line only, the rest of the file goes on
             yield Rejected(label, "invalid JSON: nested too deeply")
             continue
-        yield _from_record(item, label, f"{default_id}-{number}")
+        yield from_record(item, label, f"{default_id}-{number}")
 
 
-def _from_record(item: object, label: str, default_id: str) -> Document | Rejected:
+def from_record(item: object, label: str, default_id: str) -> Document | Rejected:
+    """One ``{"id", "title", "text"}`` object (a JSON line, an API request's item) as a Document, or why not."""
     if not isinstance(item, dict):
         return Rejected(label, f"expected a JSON object with 'title' and 'text', got {type(item).__name__}")
     text, title, doc_id = item.get("text"), item.get("title"), item.get("id", default_id)
