@@ -34,7 +34,7 @@ def test_run_export_and_rerun(demo_models, home, references):
 
     result = invoke("run", str(CORPUS / "hor-namhong-china-visit.en.txt"), "--sentences", "2")
     assert result.exit_code == 0, result.output
-    assert "DEMO" in result.output and "18 sentences decoded" in result.output
+    assert "DEMO" in result.output and "19 sentences decoded" in result.output  # 18 and the headline
     again = invoke("run", str(CORPUS / "hor-namhong-china-visit.en.txt"), "--sentences", "2")
     assert "Nothing to translate" in again.output
     lines = [json.loads(x) for x in invoke("export", "--format", "jsonl").output.splitlines()]

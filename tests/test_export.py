@@ -25,10 +25,11 @@ def one(store, article_id=ARTICLE, lang="km") -> Record:
 
 
 def machine(store, article_id=ARTICLE) -> dict[str, list]:
-    """Per language, the rows of the article view in order: (sentence id, paragraph, in brief, machine text)."""
+    """Per language, the body rows of the article view in order (the headline row left out): (sentence id,
+    paragraph, in brief, machine text)."""
     view = review.article_view(store, article_id)
-    return {lang: [(row.sentence_id, row.paragraph, row.in_brief, row.cells[lang].machine) for row in view.rows]
-            for lang in view.languages}
+    return {lang: [(row.sentence_id, row.paragraph, row.in_brief, row.cells[lang].machine) for row in view.rows
+                   if row.position >= 0] for lang in view.languages}
 
 
 # --- records -------------------------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def test_corrections_appear_in_the_text_and_the_brief(reviewed_store):
     assert item.text.split("\n\n")[1] == "双方希望贸易额增长。"
     assert item.status == "in_review"
     # the second correction of the same sentence wins
-    base = review.article_view(reviewed_store, ARTICLE).rows[1].cells["zh"].revision_id
+    base = review.article_view(reviewed_store, ARTICLE).rows[2].cells["zh"].revision_id  # (0: the headline)
     review.save_sentence(reviewed_store, ARTICLE, "zh", second, "第二次修改。", base, "erin")
     item = one(reviewed_store, lang="zh")
     assert "第二次修改。" in item.brief and "双方希望贸易额增长。" not in item.text
@@ -199,6 +200,23 @@ def test_word_document_for_traditional_chinese_uses_its_own_font():
     document = docx_of(Record("a", "標題", "zt", "一。", "一。", "approved", "en-zt@1", demo=False))
     assert fonts(document)["eastAsia"] == "Noto Sans CJK TC" and fonts(document)["lang:eastAsia"] == "zh-TW"
     assert fonts(document)["cs"] == "Khmer OS"
+
+
+def test_the_translated_headline_titles_every_download_and_takes_corrections(reviewed_store):
+    view = review.article_view(reviewed_store, ARTICLE)
+    headline = view.rows[0]
+    assert headline.position == -1 and headline.english == view.title and not headline.in_brief
+    item = one(reviewed_store, lang="zh")
+    assert item.title == headline.cells["zh"].machine and item.title != view.title
+    assert headline.cells["zh"].machine not in item.text.split("\n\n")[0]  # not part of the body
+    review.save_sentence(reviewed_store, ARTICLE, "zh", headline.sentence_id, "贺南洪访华", 0, "eddie")
+    item = one(reviewed_store, lang="zh")
+    assert item.title == "贺南洪访华"
+    assert export.render(item, "md").decode().startswith("# 贺南洪访华\n")
+    assert export.render(item, "txt").decode().startswith("贺南洪访华\n")
+    assert docx_of(item).paragraphs[0].text == "贺南洪访华"
+    with zipfile.ZipFile(io.BytesIO(export.bulk_zip([item]))) as archive:
+        assert json.loads(archive.read("index.json"))[0]["title"] == "贺南洪访华"
 
 
 def test_corrections_reach_the_word_document(reviewed_store):

@@ -55,13 +55,13 @@ def test_brief_is_the_translation_of_the_chosen_sentences(demo_models, store, re
 def test_second_run_translates_nothing(demo_models, store):
 
     first = run([CORPUS / "hor-namhong-china-visit.en.txt"], store)
-    assert first.decoded == {"km": 18, "zh": 18}
+    assert first.decoded == {"km": 19, "zh": 19}  # 18 sentences and the headline
     second = run([CORPUS / "hor-namhong-china-visit.en.txt"], store)
     assert second.translated_nothing and second.decoded == {"km": 0, "zh": 0}
     assert second.articles[0].translated == {"km": 0, "zh": 0}
     with store.session() as session:
-        assert session.scalar(select(func.count(Translation.id))) == 36
-        assert [r.sentences_translated for r in session.scalars(select(Run).order_by(Run.id))] == [36, 0]
+        assert session.scalar(select(func.count(Translation.id))) == 38
+        assert [r.sentences_translated for r in session.scalars(select(Run).order_by(Run.id))] == [38, 0]
 
 
 def test_changed_article_is_redone_and_sent_back_to_review(demo_models, store, tmp_path):
@@ -73,11 +73,11 @@ def test_changed_article_is_redone_and_sent_back_to_review(demo_models, store, t
     path.write_text("Hun Sen’s forces won and the prince went into exile.\n\nThe party won the election, but "
                     "Prime Minister Hun Sen refused to step down.\n")
     report = run([path], store, targets=["zh"])
-    assert report.decoded == {"zh": 2}
+    assert report.decoded == {"zh": 3}  # two sentences and the headline ("Story", from the file name)
     with store.session() as session:
         assert session.scalar(select(Review)).status == "new"
         assert session.scalar(select(Brief.text).where(Brief.lang == "zh")).startswith("洪森的部队获胜")
-        assert session.scalar(select(func.count(Translation.id))) == 2
+        assert session.scalar(select(func.count(Translation.id))) == 3
 
 
 def test_changed_model_is_redone(demo_models, store, tmp_path):
@@ -85,7 +85,7 @@ def test_changed_model_is_redone(demo_models, store, tmp_path):
     path.write_text("The party won the election, but Prime Minister Hun Sen refused to step down.\n")
     run([path], store, targets=["zh"])
     again = run([path], store, targets=["zh"], decoding=pipeline.Settings(beam_size=1))
-    assert again.decoded == {"zh": 1}
+    assert again.decoded == {"zh": 2}  # the sentence and the headline
 
 
 def test_bad_items_are_reported_and_the_rest_of_the_batch_completes(demo_models, store, tmp_path):
@@ -112,7 +112,7 @@ def test_bad_items_are_reported_and_the_rest_of_the_batch_completes(demo_models,
     assert "no en→zt model installed" in failed["--to zt"]
     done = {a.external_id: a for a in report.articles}
     assert set(done) == {"script", "one", "long", "good"}
-    assert all(a.translated["km"] == a.sentences for a in done.values())
+    assert all(a.translated["km"] == a.sentences + 1 for a in done.values())  # and each headline
     assert done["long"].sentences == 25  # 2,000 words cut into pieces of at most 80
     with store.session() as session:
         assert "alert" not in session.scalar(select(Article.text).where(Article.external_id == "script"))
@@ -137,7 +137,7 @@ def test_zt_works_when_its_package_is_installed(demo_models, registry, store, tm
     path = tmp_path / "story.txt"
     path.write_text("Hun Sen’s forces won and the prince went into exile.\n")
     report = run([path], store, targets=["zt"])
-    assert report.errors == [] and report.decoded == {"zt": 1}
+    assert report.errors == [] and report.decoded == {"zt": 2}
 
 
 def test_pipeline_never_imports_argostranslate_translate(demo_models, store, tmp_path):

@@ -18,12 +18,17 @@ def rows(store, article_id=ARTICLE):
     return review.article_view(store, article_id).rows
 
 
+def row_at(store, position: int, article_id=ARTICLE) -> review.Row:
+    """The row of the sentence at ``position`` (-1: the headline)."""
+    return next(row for row in rows(store, article_id) if row.position == position)
+
+
 def sid(store, position: int, article_id=ARTICLE) -> int:
-    return rows(store, article_id)[position].sentence_id
+    return row_at(store, position, article_id).sentence_id
 
 
 def cell(store, position: int, lang: str, article_id=ARTICLE) -> review.Cell:
-    return rows(store, article_id)[position].cells[lang]
+    return row_at(store, position, article_id).cells[lang]
 
 
 def status(store, lang: str, article_id=ARTICLE) -> str:
@@ -262,18 +267,19 @@ def test_decide_on_unknown_article_or_language(reviewed_store):
 def test_article_view_shows_edited_cells(reviewed_store):
     view = review.article_view(reviewed_store, ARTICLE)
     assert view.title and view.english_brief.startswith("Cambodian Foreign Minister Hor Namhong")
-    assert list(view.languages) == ["km", "zh"] and len(view.rows) == 18
-    assert [row.position for row in view.rows] == list(range(18))
+    assert list(view.languages) == ["km", "zh"] and len(view.rows) == 19
+    assert [row.position for row in view.rows] == list(range(-1, 18))  # the headline first
+    assert view.rows[0].english == view.title and not view.rows[0].in_brief
     assert all(c.origin == "model" and c.revision_id == 0 and c.edited_by is None and c.text == c.machine
                for row in view.rows for c in row.cells.values())
     panel = view.languages["zh"]
     assert (panel.status, panel.demo, panel.brief_revision, panel.flagged) == ("new", True, 0, 0)
     one = review.save_sentence(reviewed_store, ARTICLE, "km", sid(reviewed_store, 2), "កែ", 0, "erin")
     view = review.article_view(reviewed_store, ARTICLE)
-    edited = view.rows[2].cells["km"]
+    edited = view.rows[3].cells["km"]  # position 2
     assert (edited.origin, edited.text, edited.revision_id, edited.edited_by) == ("edited", "កែ", one, "erin")
     assert edited.machine != "កែ" and not edited.low_confidence
-    assert view.rows[2].cells["zh"].origin == "model" and view.rows[1].cells["km"].origin == "model"
+    assert view.rows[3].cells["zh"].origin == "model" and view.rows[2].cells["km"].origin == "model"
     assert [(r.id, r.username) for r in view.history] == [(one, "erin")]
     assert view.languages["km"].status == "in_review"
 
@@ -283,10 +289,10 @@ def test_low_confidence_flags_only_model_cells(reviewed_store):
         for row in session.scalars(select(Translation).where(Translation.lang == "zh")):
             row.score = -2.5
     view = review.article_view(reviewed_store, ARTICLE)
-    assert view.languages["zh"].flagged == 18 and view.languages["km"].flagged == 0
+    assert view.languages["zh"].flagged == 19 and view.languages["km"].flagged == 0  # the headline too
     review.save_sentence(reviewed_store, ARTICLE, "zh", sid(reviewed_store, 0), "已核对。", 0, "eddie")
     view = review.article_view(reviewed_store, ARTICLE)
-    assert view.languages["zh"].flagged == 17 and not view.rows[0].cells["zh"].low_confidence
+    assert view.languages["zh"].flagged == 18 and not view.rows[1].cells["zh"].low_confidence
 
 
 # --- translation memory --------------------------------------------------------------------------------------
@@ -321,14 +327,15 @@ def test_a_later_run_reuses_the_correction_for_the_same_english_sentence(reviewe
     story.write_text(f"{QUOTE} Everyone knows that.\n")
     report = pipeline.run([story], reviewed_store, registry, pipeline.Options(targets=["km", "zh"]))
     assert not report.errors
-    assert report.decoded == {"km": 2, "zh": 1}  # zh: only the sentence nobody corrected went to the model
+    # zh: only the sentence nobody corrected (and the headline) went to the model
+    assert report.decoded == {"km": 3, "zh": 2}
     view = review.article_view(reviewed_store, "follow-up")
-    assert [row.english for row in view.rows] == [QUOTE, "Everyone knows that."]
-    reused = view.rows[0].cells["zh"]
+    assert [row.english for row in view.rows] == ["Follow Up", QUOTE, "Everyone knows that."]
+    reused = view.rows[1].cells["zh"]
     assert (reused.origin, reused.text, reused.score) == ("memory", "贺南洪说：“我对他说了。”", None)
     assert (reused.revision_id, reused.edited_by) == (0, None)
-    assert view.rows[1].cells["zh"].origin == "model"
-    assert view.rows[0].cells["km"].origin == "model"  # memory is per language
+    assert view.rows[2].cells["zh"].origin == "model"
+    assert view.rows[1].cells["km"].origin == "model"  # memory is per language
     with reviewed_store.read() as session:
         stored = session.scalars(select(Translation).join(Sentence, Sentence.id == Translation.sentence_id)
                                  .where(Sentence.text == QUOTE, Translation.origin == "memory")).all()

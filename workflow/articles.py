@@ -1,5 +1,6 @@
 """Storing a story: its sentences, its brief, and the rule that a different story never silently replaces
-editors' work (it is stored under a new id instead, unless ``replace``).
+editors' work (it is stored under a new id instead, unless ``replace``). The headline is stored as a sentence
+before the first (position ``HEADLINE``), so it is translated, checked and reviewed like the others.
 
 Shared by the batch run and by stories added one at a time (``pipeline.submit``), each in its caller's
 transaction.
@@ -15,6 +16,10 @@ from sqlalchemy.orm import Session
 
 from workflow import corpus, segment, summarize, texts
 from workflow.store import Article, Decision, Revision, Sentence
+
+HEADLINE = -1
+"""The position of an article's headline among its sentences: translated, corrected and reviewed like one, first
+on the review page, and the title of every download; never part of the brief or the body."""
 
 
 @dataclass
@@ -77,6 +82,8 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
     if changed:
         article.title, article.text, article.source = document.title, document.text, document.source
         article.content_hash = document.content_hash
+        if document.title and document.title != document.id:  # the headline is translated and reviewed too
+            article.sentences.append(Sentence(position=HEADLINE, paragraph=HEADLINE, text=document.title))
         article.sentences.extend(Sentence(position=i, paragraph=s.paragraph, text=s.text)
                                  for i, s in enumerate(sentences))
     if changed or article.summary_key != how.key:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from workflow import languages, texts
+from workflow.articles import HEADLINE
 from workflow.store import Article, Brief, Review, Store
 
 
@@ -20,6 +21,7 @@ from workflow.store import Article, Brief, Review, Store
 class Record:
     article_id: str
     title: str
+    """The translated headline (the English title when the article has none translated)."""
     lang: str
     text: str
     """The whole translated article, paragraphs separated by a blank line."""
@@ -76,11 +78,16 @@ def approved_page(store: Store, page: int = 1, per_page: int = 50) -> tuple[list
 def record(session, article: Article, review: Review) -> Record:
     translations = texts.current_texts(session, article, review.lang, review.model)
     paragraphs: dict[int, list[str]] = {}
+    title = article.title
     for sentence in article.sentences:
-        if sentence.id in translations:
+        if sentence.id not in translations:
+            continue
+        if sentence.position == HEADLINE:
+            title = translations[sentence.id]
+        else:
             paragraphs.setdefault(sentence.paragraph, []).append(translations[sentence.id])
     text = "\n\n".join(languages.join(review.lang, group) for _, group in sorted(paragraphs.items()))
-    return Record(article_id=article.external_id, title=article.title, lang=review.lang, text=text,
+    return Record(article_id=article.external_id, title=title, lang=review.lang, text=text,
                   brief=texts.brief_text(session, article.id, review.lang), status=review.status,
                   model=review.model, demo=review.demo)
 
