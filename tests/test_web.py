@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
+from workflow import review
 from workflow.store import Decision, Memory, Review, Revision, Translation
 
 ARTICLE = "hor-namhong-china-visit"
@@ -46,12 +47,13 @@ def decide(client, article, lang, decision, **extra):
 
 
 def sentence_form(client, lang, position=0):
-    """The edit form's hidden fields for one sentence, as the page renders them."""
+    """The edit form's hidden fields for the sentence at ``position`` (-1: the headline, the page's first row), as
+    the page renders them."""
     html = client.get(f"/articles/{ARTICLE}").get_data(as_text=True)
     forms = re.findall(rf'name="lang" value="{lang}">\s*<input type="hidden" name="item" value="(s\d+)">\s*'
                        r'<input type="hidden" name="sentence_id" value="(\d+)">\s*'
                        r'<input type="hidden" name="base_revision" value="(\d+)">', html)
-    item, sentence_id, base = forms[position]
+    item, sentence_id, base = forms[position + 1]
     return {"lang": lang, "item": item, "sentence_id": sentence_id, "base_revision": base}
 
 
@@ -226,7 +228,7 @@ def test_only_admins_manage_users(app):
                 "/admin/users").status_code == 400
 
 
-def test_downloads_contain_only_approved_items(app):
+def test_downloads_contain_only_approved_items(app, reviewed_store):
     client = login(app, "eddie")
     assert client.get(f"/download/{ARTICLE}/km.md").status_code == 404
     decide(client, ARTICLE, "km", "approved")
@@ -240,7 +242,8 @@ def test_downloads_contain_only_approved_items(app):
     assert reader.get(f"/download/{ARTICLE}/km.exe").status_code == 404
     assert reader.get("/download/../../etc/passwd/km.md").status_code == 404
     txt = reader.get(f"/download/{ARTICLE}/km.txt").get_data(as_text=True)
-    assert txt.startswith("Hor Namhong China Visit")
+    headline = review.article_view(reviewed_store, ARTICLE).rows[0].cells["km"].text
+    assert txt.startswith(headline + "\n")  # the translated headline titles the download
     docx = reader.get(f"/download/{ARTICLE}/km.docx")
     with zipfile.ZipFile(io.BytesIO(docx.data)) as archive:
         document = archive.read("word/document.xml").decode()
@@ -266,7 +269,7 @@ def test_translation_memory_is_reused_and_shown(app, reviewed_store, registry, t
     story = tmp_path / "follow-up.txt"
     story.write_text("“I told him that Cambodia was China’s friend,” Hor Namhong said.\n")
     report = pipeline.run([story], reviewed_store, registry, pipeline.Options(targets=["zh"]))
-    assert report.decoded == {"zh": 0}  # taken from memory, not the model
+    assert report.decoded == {"zh": 1}  # the sentence taken from memory; only the headline was decoded
     with reviewed_store.read() as session:
         row = session.scalar(select(Translation).where(Translation.origin == "memory"))
         assert row.text == "贺南洪说：“我对他说了。”"
