@@ -27,7 +27,7 @@ def home(tmp_path, monkeypatch) -> Path:
 # The modules whose tests run on both back-ends: every test in them that uses a database (the ``database_url``
 # fixture, directly or through ``config``/``store``) runs once on SQLite and once on PostgreSQL.
 BOTH_BACKENDS = {"test_store", "test_pipeline", "test_review", "test_review_library", "test_accounts",
-                 "test_export", "test_faults", "test_web", "test_sessions"}
+                 "test_export", "test_faults", "test_web", "test_sessions", "test_glossary_web"}
 
 
 def pytest_generate_tests(metafunc):

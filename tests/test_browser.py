@@ -119,7 +119,8 @@ def test_script_in_article_text_never_runs(server, page):
     page.wait_for_selector("table.queue")
     page.goto(server + "/articles/hostile")
     page.wait_for_selector("table.aligned")
-    assert "<script>alert('article')</script>" in page.locator("table.aligned td[lang=en]").first.inner_text()
+    english = page.locator("table.aligned td[lang=en]").all_inner_texts()  # the headline row, then the sentences
+    assert any("<script>alert('article')</script>" in text for text in english)
     page.wait_for_timeout(300)
     assert page.dialogs == []
 
@@ -130,3 +131,68 @@ def test_fonts_for_khmer_and_chinese_are_installed():
         pytest.skip("fontconfig not available")
     for lang in ("zh", "km"):
         assert subprocess.run(["fc-list", f":lang={lang}"], capture_output=True, text=True).stdout.strip(), lang
+
+
+def test_glossary_terms_show_their_entry_and_approval_asks_first(server, page, reviewed_store):
+    """A glossary the demo model disagrees with: terms marked, the entry shown on hover and on keyboard focus,
+    the sentences flagged, and approving with open term issues asks for a confirmation first."""
+    from workflow.glossary import Entry, Form, edits
+
+    edits.save_entry(reviewed_store, Entry("Hor Namhong", {"zh": Form("贺南宏", ("贺南洪",)), "km": Form("ហោ ណាំហុង")},
+                                           note="Foreign minister 1998–2016"), "ada")
+    edits.save_entry(reviewed_store, Entry("John Kerry", {"zh": Form("克里国务卿")}), "ada")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/login")
+    page.fill("#username", "eddie")
+    page.fill("#password", "eddie-password")
+    page.click("button[type=submit]")
+    page.wait_for_selector("table.queue")
+    page.select_option("#issues", "terms")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**issues=terms**")
+    assert page.locator("table.queue tbody tr").count() == 1
+    assert page.locator(f"table.queue a[href='/articles/{ARTICLE}']").count() == 1
+
+    page.goto(server + f"/articles/{ARTICLE}")
+    page.wait_for_selector("table.aligned")
+    page.evaluate("document.fonts.ready")
+    row = page.locator("table.aligned tbody tr", has_text="Cambodian Foreign Minister")
+    term = row.locator("td[lang=en] mark.term")
+    tip = term.locator(".term-tip")
+    assert term.inner_text().startswith("Hor Namhong") and tip.is_hidden()
+    # Hover shows the entry; moving away hides it.
+    term.hover()
+    tip.wait_for(state="visible")
+    assert "贺南宏" in tip.inner_text() and "贺南洪" in tip.inner_text() and "Foreign minister" in tip.inner_text()
+    page.mouse.move(5, 5)
+    tip.wait_for(state="hidden")
+    # The keyboard reaches it too: Tab from the sentence number lands on the term, Escape closes it.
+    row.locator("td.num").click()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('mark.term')")
+    tip.wait_for(state="visible")
+    assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == tip.get_attribute("id")
+    page.screenshot(path=str(ARTIFACTS / "glossary.png"))
+    page.keyboard.press("Escape")
+    tip.wait_for(state="hidden")
+
+    chinese = row.locator("td[lang=zh-Hans]")
+    assert "⚠ term: forbidden 贺南洪 → 贺南宏" in chinese.inner_text()
+    assert chinese.locator("mark.term.forbidden").inner_text().startswith("贺南洪")
+    assert row.locator("td[lang=km] mark.term").count() == 1
+    count = page.locator("#decide-zh .term-count").inner_text()
+    assert count.endswith("term issues") and int(count.split()[0]) >= 7
+
+    # Approving asks first; declining leaves it as it was, ticking the box approves.
+    page.click("#decide-zh button.approve")
+    page.wait_for_timeout(300)
+    assert page.dialogs and page.dialogs[-1].startswith("Approve despite")
+    assert page.locator("#decide-zh .chip-new").count() == 1
+    page.check("#decide-zh input[name=confirm_terms]")
+    page.click("#decide-zh button.approve")
+    page.wait_for_selector("#decide-zh .chip-approved")
+
+    page.click("nav >> text=Glossary")
+    page.wait_for_selector("table.glossary")
+    assert page.locator("table.glossary tbody tr").count() == 2
+    page.screenshot(path=str(ARTIFACTS / "glossary-page.png"), full_page=True)

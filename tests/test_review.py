@@ -7,9 +7,9 @@ import pytest
 from nltk.stem.snowball import SnowballStemmer
 from sqlalchemy import select
 
-from workflow import queue
+from workflow import glossary, queue
 from workflow.bench.fill import fill
-from workflow.store import Article, Review, Store
+from workflow.store import Article, Review, Sentence, Store, TermIssue
 from workflow.vocabulary import STATUSES
 
 
@@ -25,6 +25,15 @@ def filled(request, tmp_path_factory) -> Store:
             session.delete(session.get(Review, (article_id, "zh")))
         session.delete(session.get(Review, (9, "km")))
         session.delete(session.get(Review, (9, "zh")))
+    with store.session() as session:  # open term issues on some articles, automatic fixes (not issues) on others
+        term = glossary.save(session, glossary.Entry("Hun Sen", {"km": glossary.Form("ហ៊ុន សែន"),
+                                                                  "zh": glossary.Form("洪森", ("洪生",))}), "ada")[1]
+        first = dict(session.execute(select(Sentence.article_id, Sentence.id).where(Sentence.position == 0)).all())
+        issues = [(a, "km", "missing") for a in range(1, 181, 7)] + \
+            [(a, "zh", "forbidden") for a in range(3, 181, 11)] + [(a, "zh", "fixed") for a in range(2, 181, 5)] + \
+            [(a, "km", "forbidden") for a in (14, 42, 42)] + [(6, "zh", "missing")]  # 6 has no zh review
+        session.add_all(TermIssue(article_id=a, sentence_id=first[a], lang=code, term_id=term.id, kind=kind,
+                                  detail="洪生" if kind != "missing" else "") for a, code, kind in issues)
     return store
 
 
@@ -37,7 +46,13 @@ def _words(text: str, stem: bool = False) -> set[str]:
 _STEMMER = SnowballStemmer("english")
 
 
-def _expected(store: Store, status, lang, search) -> tuple[list[str], dict[str, int]]:
+def _open_issues(store: Store) -> list[tuple[int, str, str]]:
+    with store.read() as session:
+        return [i for i in session.execute(select(TermIssue.article_id, TermIssue.lang, TermIssue.kind)).all()
+                if i.kind in glossary.ISSUES]
+
+
+def _expected(store: Store, status, lang, search, issues=None) -> tuple[list[str], dict[str, int]]:
     with store.read() as session:
         articles = session.execute(select(Article.id, Article.external_id, Article.title, Article.text,
                                           Article.updated_at)).all()
@@ -45,6 +60,8 @@ def _expected(store: Store, status, lang, search) -> tuple[list[str], dict[str, 
     stem = store.engine.dialect.name == "postgresql"
     wanted = _words(search or "", stem)
     found = {a.id for a in articles if wanted <= _words(f"{a.external_id} {a.title} {a.text}", stem)}
+    if issues == "terms":
+        found &= {article_id for article_id, code, _ in _open_issues(store) if lang is None or code == lang}
     counts = dict.fromkeys(STATUSES, 0)
     for article_id, code, state in reviews:
         if article_id in found and (lang is None or code == lang):
@@ -56,18 +73,32 @@ def _expected(store: Store, status, lang, search) -> tuple[list[str], dict[str, 
     return [a.external_id for a in order], counts
 
 
-@pytest.mark.parametrize("status,lang,search", list(itertools.product(
-    (None, *STATUSES), (None, "km", "zh"), (None, "Phnom Penh", "bench 00042", "garment", "nothing-matches"))))
-def test_queue_matches_a_plain_reading(filled, status, lang, search):
-    expected, counts = _expected(filled, status, lang, search)
+@pytest.mark.parametrize("status,lang,search,issues", list(itertools.product(
+    (None, *STATUSES), (None, "km", "zh"), (None, "Phnom Penh", "bench 00042", "garment", "nothing-matches"),
+    (None, "terms"))))
+def test_queue_matches_a_plain_reading(filled, status, lang, search, issues):
+    expected, counts = _expected(filled, status, lang, search, issues)
+    if issues:
+        assert expected or search or status  # the filter is tested on something
+    per_article: dict[str, dict[str, int]] = {}
+    for article_id, code, _ in _open_issues(filled):
+        per_article.setdefault(f"bench-{article_id - 1:05d}", {}).setdefault(code, 0)
+        per_article[f"bench-{article_id - 1:05d}"][code] += 1
     seen = []
     for page in range(1, 6):
-        result = queue.queue(filled, status=status, lang=lang, search=search, page=page, per_page=50)
+        result = queue.queue(filled, status=status, lang=lang, search=search, issues=issues, page=page,
+                             per_page=50)
         assert result.total == len(expected) and result.counts == counts
         if page > result.pages:
             break
         seen += [row.article_id for row in result.rows]
+        assert all(row.term_issues == per_article.get(row.article_id, {}) for row in result.rows)
     assert seen == expected
+
+
+def test_queue_refuses_an_unknown_issue_filter(filled):
+    with pytest.raises(ValueError, match="issues is one of terms"):
+        queue.queue(filled, issues="spelling")
 
 
 def test_next_article_walks_the_pending_ones_in_queue_order(filled):

@@ -1,4 +1,4 @@
-"""The review web app: a thin Flask layer over ``workflow`` (queue, article review, downloads, users).
+"""The review web app: a thin Flask layer over ``workflow`` (queue, article review, glossary, downloads, users).
 
 ``create_app()`` is the factory; each area is a blueprint in its own module. Views call ``workflow.review``,
 ``workflow.export`` and ``workflow.accounts``; no business logic lives here.
@@ -46,11 +46,11 @@ def create_app(config: Config, overrides: dict | None = None) -> Flask:
     app.jinja_env.globals.update(lang_name=languages.label, lang_attr=languages.bcp47, status_chip=_status_chip,
                                  article_url=_article_url)
 
-    from web import admin, articles, auth, downloads, queue, security
+    from web import admin, articles, auth, downloads, glossary, queue, security
 
     security.init_app(app)
     auth.init_app(app)
-    for module in (auth, queue, articles, downloads, admin):
+    for module in (auth, queue, articles, downloads, glossary, admin):
         app.register_blueprint(module.blueprint)
     return app
 

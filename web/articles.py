@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from web import store
+from web import store, terms
 from web.auth import role_required
 from workflow import queue, review
 from workflow.vocabulary import REVIEWERS
@@ -20,11 +20,15 @@ def _view(article_id: str):
         abort(404)
 
 
-def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, stale=None, next_id=None):
-    """The article page; the edit form's address and token are worked out once, not once per sentence."""
+def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, stale=None, next_id=None,
+          refused: str | None = None, comment: str = ""):
+    """The article page; the edit form's address and token are worked out once, not once per sentence.
+    ``refused``: the language whose approval waits for "approve despite N term issues" (its comment kept)."""
     from flask_wtf.csrf import generate_csrf
 
-    return render_template("article.html", view=_view(article_id), conflict=conflict, stale=stale, next_id=next_id,
+    view = _view(article_id)
+    return render_template("article.html", view=view, marked=terms.mark(view), conflict=conflict, stale=stale,
+                           refused=refused, comment=comment, next_id=next_id,
                            edit_url=url_for(".edit", article_id=article_id), token=generate_csrf()), status
 
 
@@ -70,12 +74,16 @@ def decide(article_id: str):
     state = request.form.get("state")
     if not state:
         abort(400)  # a decision always names the version it was taken on
+    comment = request.form.get("comment", "")
     try:
-        review.decide(store(), article_id, lang, decision, current_user.username, request.form.get("comment", ""),
-                      state=state)
+        review.decide(store(), article_id, lang, decision, current_user.username, comment, state=state,
+                      confirm_terms=request.form.get("confirm_terms") == "1")
     except review.StaleDecision as stale:
         flash(str(stale), "error")
         return _page(article_id, status=409, stale=stale)
+    except review.TermIssuesOpen as refused:
+        flash(str(refused), "error")
+        return _page(article_id, status=409, refused=lang, comment=comment)
     except review.ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303

@@ -20,7 +20,8 @@ def index():
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     lang = request.args.get("lang") or None
     search = (request.args.get("q") or "").strip()[:200] or None
+    issues = request.args.get("issues") if request.args.get("issues") in queue.ISSUE_FILTERS else None
     page = request.args.get("page", 1, type=int)
-    result = queue.queue(store(), status=status, lang=lang, search=search, page=page)
-    return render_template("queue.html", page=result, status=status, lang=lang, search=search or "",
+    result = queue.queue(store(), status=status, lang=lang, search=search, issues=issues, page=page)
+    return render_template("queue.html", page=result, status=status, lang=lang, search=search or "", issues=issues,
                            statuses=STATUSES)

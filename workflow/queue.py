@@ -1,24 +1,27 @@
 """The review queue: articles with their review status per language, filtered, searched and paginated.
 
 Every query is answered from indexes: the status/language filter from the covering indexes on ``reviews``, the
-order from ``(updated_at, id)``, the search from the full-text index. Only the page's own rows are read from
-``articles``.
+order from ``(updated_at, id)``, the search from the full-text index, the term-issue filter from
+``(lang, kind, article_id)`` on ``term_issues``. Only the page's own rows are read from ``articles``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import Integer, Select, bindparam, distinct, func, literal_column, or_, select, text, tuple_, union
 
-from workflow.store import Article, Review, Store
+from workflow.glossary import ISSUES
+from workflow.store import Article, Review, Store, TermIssue
 from workflow.vocabulary import PENDING, STATUSES
 
 PER_PAGE = 50
+ISSUE_FILTERS = ("terms",)
+"""``terms``: only articles with open glossary issues (a missing approved form, a forbidden variant)."""
 
 @dataclass
 class QueueRow:
@@ -27,6 +30,8 @@ class QueueRow:
     statuses: dict[str, str]
     demo: bool
     updated_at: datetime
+    term_issues: dict[str, int] = field(default_factory=dict)
+    """Open glossary issues per language (languages without any are left out)."""
 
 
 @dataclass
@@ -40,11 +45,16 @@ class QueuePage:
 
 
 def queue(store: Store, *, status: str | None = None, lang: str | None = None, search: str | None = None,
-          page: int = 1, per_page: int = PER_PAGE) -> QueuePage:
-    """Articles with their review status per language, newest first, filtered and paginated."""
+          issues: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> QueuePage:
+    """Articles with their review status per language, newest first, filtered and paginated. ``issues="terms"``
+    keeps the articles with open glossary issues in ``lang`` (in any language without one); the counts then
+    count those articles' reviews."""
+    if issues is not None and issues not in ISSUE_FILTERS:
+        raise ValueError(f"issues is one of {', '.join(ISSUE_FILTERS)}, not {issues!r}")
     dialect = store.engine.dialect.name
-    statements = _statements(dialect, bool(lang), bool(status), bool(search))
-    params = {"lang": lang, "status": status, **(_search_params(dialect, search) if search else {})}
+    statements = _statements(dialect, bool(lang), bool(status), bool(search), bool(issues))
+    params = {"lang": lang, "status": status, "kinds": list(ISSUES),
+              **(_search_params(dialect, search) if search else {})}
     with store.engine.connect() as connection, connection.begin():
         if search and dialect == "postgresql":
             # The planner does not count decompressing each row's tsvector (~5 KB, TOASTed): for a common word
@@ -59,13 +69,18 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
                                                         "offset": (page - 1) * per_page}).all()
         reviews = connection.execute(_REVIEWS_OF, {"ids": [a.id for a in articles]}).all() if articles else []
         languages = sorted(connection.execute(_LANGUAGES).scalars())
+        open_issues = connection.execute(_ISSUES_OF, {"ids": [a.id for a in articles], "langs": languages,
+                                                      "kinds": list(ISSUES)}).all() if articles else []
     statuses: dict[int, dict[str, str]] = {}
     demo: dict[int, bool] = {}
     for article_id, code, state, is_demo in reviews:
         statuses.setdefault(article_id, {})[code] = state
         demo[article_id] = demo.get(article_id, False) or is_demo
-    rows = [QueueRow(a.external_id, a.title, statuses.get(a.id, {}), demo.get(a.id, False), a.updated_at)
-            for a in articles]
+    issues_of: dict[int, dict[str, int]] = {}
+    for article_id, code, count in open_issues:
+        issues_of.setdefault(article_id, {})[code] = count
+    rows = [QueueRow(a.external_id, a.title, statuses.get(a.id, {}), demo.get(a.id, False), a.updated_at,
+                     issues_of.get(a.id, {})) for a in articles]
     return QueuePage(rows=rows, total=total, page=page, pages=pages, counts=counts, languages=languages)
 
 
@@ -73,6 +88,11 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
 # anew on every page cost more CPU than running them.
 _REVIEWS_OF = select(Review.article_id, Review.lang, Review.status, Review.demo).where(
     Review.article_id.in_(bindparam("ids", expanding=True)))
+# "lang IN (every language)": the index starts with lang, so each (lang, kind) pair is one range probed for the
+# page's ids, instead of a scan of every open issue.
+_ISSUES_OF = select(TermIssue.article_id, TermIssue.lang, func.count()).where(
+    TermIssue.lang.in_(bindparam("langs", expanding=True)), TermIssue.kind.in_(bindparam("kinds", expanding=True)),
+    TermIssue.article_id.in_(bindparam("ids", expanding=True))).group_by(TermIssue.article_id, TermIssue.lang)
 # The languages present, by a skip scan of the (lang, status, article_id) index: one probe per language instead
 # of reading every review (7 ms for 20,000 reviews on PostgreSQL, which has no skip scan of its own).
 _LANGUAGES = text("""
@@ -91,9 +111,18 @@ class _Statements:
     page: Select
 
 
-@lru_cache(maxsize=16)
-def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool) -> _Statements:
+@lru_cache(maxsize=32)
+def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, by_issues: bool) -> _Statements:
     matches = _matches(dialect) if searching else None
+    if by_issues:
+        # Articles with open issues, straight from the (lang, kind, article_id) index: few, so they are read
+        # whole and combined with the other filters like the search's matches.
+        flagged = select(TermIssue.article_id).where(TermIssue.kind.in_(bindparam("kinds", expanding=True)))
+        if by_lang:
+            flagged = flagged.where(TermIssue.lang == bindparam("lang"))
+        if matches is not None:  # the issues' index read probing the search's matches, not the other way round
+            flagged = flagged.where(TermIssue.article_id.in_(matches))
+        matches = flagged  # an id per issue: IN does not mind, the total below counts distinct ones
     by_review = ([Review.lang == bindparam("lang")] if by_lang else []) + \
         ([Review.status == bindparam("status")] if by_status else [])
     counts = select(Review.status, func.count()).group_by(Review.status)
@@ -112,7 +141,7 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool) -
         if matches is not None:
             total = total.where(Review.article_id.in_(matches))
     elif matches is not None:
-        total = select(func.count()).select_from(matches.subquery())
+        total = select(func.count()).select_from((matches.distinct() if by_issues else matches).subquery())
     else:
         total = select(func.count()).select_from(Article)  # count(*): SQLite answers it without a scan
     if matches is not None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from workflow import glossary, texts
 from workflow.errors import BriefdeskError
+from workflow.glossary import edits
 from workflow.store import Article, Brief, Decision, Review, Revision, Sentence, Store, TermIssue, Translation
 from workflow.vocabulary import DECISIONS
 
@@ -47,6 +48,10 @@ class Conflict(BriefdeskError):
         self.theirs = Change(theirs.id, theirs.username, theirs.after, theirs.created_at)
         self.yours = yours
         super().__init__(f"{theirs.username} saved this at {theirs.created_at:%H:%M:%S} UTC")
+
+
+class TermIssuesOpen(ReviewError):
+    """Approving a language with open glossary issues, unconfirmed (see ``decide``)."""
 
 
 class StaleDecision(BriefdeskError):
@@ -268,10 +273,10 @@ def save_brief(store: Store, external_id: str, lang: str, text: str, base_revisi
 
 
 def decide(store: Store, external_id: str, lang: str, status: str, username: str, comment: str = "",
-           state: str | None = None) -> None:
+           state: str | None = None, confirm_terms: bool = False) -> None:
     """Approve or reject an (article, language); recorded with who, when and the comment. ``state`` is the
-    ``LanguagePanel.state`` the editor saw: if the text changed since, :class:`StaleDecision` (None: the CLI and
-    tests deciding on whatever is current)."""
+    ``LanguagePanel.state`` the editor saw: if the text changed since, :class:`StaleDecision` (None: decide on what
+    is current). Approving with open glossary issues needs ``confirm_terms``, else :class:`TermIssuesOpen`."""
     if status not in DECISIONS:
         raise ReviewError(f"a decision is one of {', '.join(DECISIONS)}, not {status!r}")
     with store.session() as session:
@@ -280,6 +285,8 @@ def decide(store: Store, external_id: str, lang: str, status: str, username: str
         if state is not None and state != _state(session, article.id, review):
             raise StaleDecision(lang, session.scalar(select(Revision).where(
                 Revision.article_id == article.id, Revision.lang == lang).order_by(Revision.id.desc()).limit(1)))
+        if status == "approved" and not confirm_terms and (count := edits.open_issues(session, article.id, lang)):
+            raise TermIssuesOpen(f"{lang} has {count} open term issue{'s' * (count != 1)}; fix them or confirm")
         review.status = status
         session.add(Decision(article_id=article.id, lang=lang, status=status, comment=_clean(comment)[:2000],
                              username=username))

@@ -1,8 +1,10 @@
-// Keyboard shortcuts: 1/2/3 approve a language, n next article, / search. Never while typing in a field.
+// Keyboard shortcuts: 1/2/3 approve a language, n next article, / search, Esc closes a term's popover. Never
+// while typing in a field.
 document.addEventListener("keydown", (event) => {
   const target = event.target;
   if (event.altKey || event.ctrlKey || event.metaKey) return;
   if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+  if (event.key === "Escape" && target.closest && target.closest("mark.term")) { target.blur(); return; }
   if (event.key === "/") {
     const search = document.getElementById("q");
     if (search) { event.preventDefault(); search.focus(); }
@@ -15,4 +17,20 @@ document.addEventListener("keydown", (event) => {
   }
   const approve = document.querySelector(`button.approve[data-key="${event.key}"]`);
   if (approve) { event.preventDefault(); approve.click(); }
+});
+
+// Approving a language with open term issues asks first; the answer ticks the form's "approve despite" box
+// (without script, the server refuses and the page offers the box).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const approving = event.submitter && event.submitter.value === "approved";
+  const confirmBox = form.querySelector("input[name=confirm_terms]");
+  if (approving && confirmBox && !confirmBox.checked) {
+    if (!window.confirm(`Approve despite ${form.dataset.termIssues} open term issue(s)?`)) {
+      event.preventDefault();
+      return;
+    }
+    confirmBox.checked = true;
+  }
+  if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });

@@ -1,7 +1,9 @@
 """The newsroom glossary: English terms, the form each language must use, and the check of every translation.
 
 ``match``: finding terms in English, checking and fixing a translation (pure). ``stored``: entries in the
-database with their history, and the term issues the checks found. Everything is importable from here.
+database with their history, and the term issues the checks found. ``edits``: one entry added, changed or
+removed by an editor, with the affected translations checked again (``glossary.edits``). The rest is importable
+from here.
 """
 
 from workflow.glossary.match import (

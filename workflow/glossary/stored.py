@@ -105,23 +105,30 @@ def recheck(session: Session, glossary: Glossary, langs: Iterable[str] | None = 
         query = query.where(Review.article_id.in_(list(article_ids)))
     reviews = session.execute(query).all()
     seen: set[int] = set()
+    sentences: dict[int, list[tuple[int, str, list]]] = {}  # article → (id, English, terms found), read once
     for article_id, lang, model in reviews:
-        article = session.get(Article, article_id)
-        current = texts.current_texts(session, article, lang, model)
+        if article_id not in sentences:
+            rows = session.execute(select(Sentence.id, Sentence.text).where(Sentence.article_id == article_id))
+            sentences = {article_id: [(sid, text, glossary.find(text)) for sid, text in rows]}
+        naming = [(sid, text) for sid, text, found in sentences[article_id] if found]
         fixed = {(i.sentence_id, i.term_id): i.detail for i in session.scalars(select(TermIssue).where(
-            TermIssue.article_id == article_id, TermIssue.lang == lang, TermIssue.kind == "fixed"))}
+            TermIssue.article_id == article_id, TermIssue.lang == lang, TermIssue.kind == "fixed"))} if naming else {}
         session.execute(delete(TermIssue).where(TermIssue.article_id == article_id, TermIssue.lang == lang))
         seen.add(article_id)
-        for sentence in session.scalars(select(Sentence).where(Sentence.article_id == article_id)):
-            if sentence.id not in current or not glossary.find(sentence.text):
+        report.issues.setdefault(lang, 0)
+        if not naming:
+            continue
+        current = texts.current_texts(session, session.get(Article, article_id), lang, model)
+        for sentence_id, english in naming:
+            if sentence_id not in current:
                 continue
             report.sentences += 1
-            findings = glossary.check(sentence.text, current[sentence.id], lang).findings
-            findings += [Finding(f.entry, "fixed", fixed[(sentence.id, f.entry.id)]) for f in findings
-                         if f.kind == "ok" and (sentence.id, f.entry.id) in fixed]
-            record(session, article_id, sentence.id, lang, findings)
-            report.issues[lang] = report.issues.get(lang, 0) + sum(f.kind in ISSUES for f in findings)
-        report.issues.setdefault(lang, 0)
+            findings = glossary.check(english, current[sentence_id], lang).findings
+            findings += [Finding(f.entry, "fixed", fixed[(sentence_id, f.entry.id)]) for f in findings
+                         if f.kind == "ok" and (sentence_id, f.entry.id) in fixed]
+            session.add_all(TermIssue(article_id=article_id, sentence_id=sentence_id, lang=lang, term_id=f.entry.id,
+                                      kind=f.kind, detail=f.detail) for f in findings if f.kind != "ok" and f.entry.id)
+            report.issues[lang] += sum(f.kind in ISSUES for f in findings)
     report.articles = len(seen)
     return report
 
