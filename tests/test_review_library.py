@@ -5,7 +5,7 @@ decisions, the article view, and the translation memory reused by a later pipeli
 import pytest
 from sqlalchemy import func, select
 
-from workflow import export, pipeline, review, summarize, texts
+from workflow import export, languages, pipeline, review, summarize, texts
 from workflow.errors import BriefdeskError
 from workflow.store import Article, Decision, Memory, Review, Revision, Sentence, Translation
 
@@ -359,3 +359,38 @@ def test_a_decision_on_a_version_that_changed_since_is_refused(reviewed_store):
     assert current != seen
     review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie", state=current)
     assert (status(reviewed_store, "zh"), status(reviewed_store, "km")) == ("approved", "approved")
+
+
+# --- editors choose the brief --------------------------------------------------------------------------------
+
+
+def test_editors_choose_the_brief_sentences_and_every_brief_is_rebuilt(reviewed_store):
+    from workflow import briefs
+
+    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie")
+    view = review.article_view(reviewed_store, ARTICLE)
+    chosen = [row.position for row in view.rows if row.in_brief]
+    added = next(row for row in view.rows if row.position >= 0 and not row.in_brief)
+    first = briefs.choose(reviewed_store, ARTICLE, added.sentence_id, True, 0, "eddie")
+    view = review.article_view(reviewed_store, ARTICLE)
+    wanted = sorted(chosen + [added.position])
+    assert [row.position for row in view.rows if row.in_brief] == wanted
+    for lang in ("km", "zh"):  # rebuilt from the current texts of the chosen sentences, in article order
+        current = [row.cells[lang].text for row in view.rows if row.in_brief]
+        assert view.languages[lang].brief == languages.join(lang, current)
+    assert view.english_brief == " ".join(row.english for row in view.rows if row.in_brief)
+    assert status(reviewed_store, "km") == "in_review"  # an approved language goes back to review
+    choice = view.history[0]
+    assert (choice.item, choice.lang, choice.username) == ("choice", "en", "eddie")
+    assert choice.before == ", ".join(str(p + 1) for p in chosen) and choice.after == ", ".join(
+        str(p + 1) for p in wanted)
+
+    # Another editor working from the page before that choice gets a conflict, not an overwrite.
+    with pytest.raises(review.Conflict) as conflict:
+        briefs.choose(reviewed_store, ARTICLE, added.sentence_id, False, 0, "erin")
+    assert conflict.value.theirs.username == "eddie"
+    assert briefs.choose(reviewed_store, ARTICLE, added.sentence_id, False, first, "erin") > first
+    assert [r.position for r in rows(reviewed_store) if r.in_brief] == chosen
+    # The headline is never part of the brief.
+    with pytest.raises(review.ReviewError, match="not a sentence"):
+        briefs.choose(reviewed_store, ARTICLE, rows(reviewed_store)[0].sentence_id, True, 0, "eddie")

@@ -310,3 +310,27 @@ def test_secret_key_is_generated_once_into_the_data_dir(app, home):
     assert len(key) == 64 and app.secret_key == key
     assert create_app(app.extensions["briefdesk_config"]).secret_key == key
     assert (home / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_an_editor_stars_a_sentence_into_the_brief(app, reviewed_store):
+    client = login(app, "eddie")
+    html = client.get(f"/articles/{ARTICLE}").get_data(as_text=True)
+    assert "Brief: 3 sentences" in html and ">Headline<" in html
+    stars = re.findall(r'name="sentence_id" value="(\d+)">\s*<input type="hidden" name="base_revision" '
+                       r'value="(\d+)">\s*<input type="hidden" name="in_brief" value="1">', html)
+    sentence_id, base = stars[0]  # the first sentence not in the brief
+    assert client.post(f"/articles/{ARTICLE}/brief", data={"sentence_id": sentence_id, "in_brief": "1",
+                                                           "base_revision": base}).status_code == 400  # no CSRF
+    response = post(client, f"/articles/{ARTICLE}/brief",
+                    {"sentence_id": sentence_id, "in_brief": "1", "base_revision": base}, f"/articles/{ARTICLE}")
+    assert response.status_code == 303
+    html = client.get(f"/articles/{ARTICLE}").get_data(as_text=True)
+    assert "Brief: 4 sentences" in html and "Brief sentences (numbers)" in html
+    stale = post(client, f"/articles/{ARTICLE}/brief",
+                 {"sentence_id": sentence_id, "in_brief": "0", "base_revision": base}, f"/articles/{ARTICLE}")
+    assert stale.status_code == 303
+    assert "changed the brief" in client.get(f"/articles/{ARTICLE}").get_data(as_text=True)
+    reader = login(app, "rita")
+    refused = post(reader, f"/articles/{ARTICLE}/brief", {"sentence_id": sentence_id, "in_brief": "0",
+                                                          "base_revision": base})
+    assert refused.status_code == 403  # readers do not choose

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from web import store, terms
 from web.auth import role_required
-from workflow import queue, review
+from workflow import briefs, queue, review
 from workflow.vocabulary import REVIEWERS
 
 blueprint = Blueprint("articles", __name__, url_prefix="/articles")
@@ -27,8 +27,12 @@ def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, s
     from flask_wtf.csrf import generate_csrf
 
     view = _view(article_id)
+    chosen = [row for row in view.rows if row.in_brief]
+    brief = {"revision": next((r.id for r in view.history if r.item == briefs.CHOICE_ITEM), 0),
+             "sentences": len(chosen), "words": sum(len(row.english.split()) for row in chosen),
+             "url": url_for(".choose", article_id=article_id)}
     return render_template("article.html", view=view, marked=terms.mark(view), conflict=conflict, stale=stale,
-                           refused=refused, comment=comment, next_id=next_id,
+                           refused=refused, comment=comment, next_id=next_id, brief=brief,
                            edit_url=url_for(".edit", article_id=article_id), token=generate_csrf()), status
 
 
@@ -64,6 +68,28 @@ def edit(article_id: str):
     flash("Saved.", "info")
     anchor = "brief-" + lang if item == "brief" else f"s{request.form.get('sentence_id')}"
     return redirect(url_for(".show", article_id=article_id, _anchor=anchor), 303)
+
+
+@blueprint.route("/<path:article_id>/brief", methods=["POST"])
+@role_required(*REVIEWERS)
+def choose(article_id: str):
+    """The star: a sentence into the brief or out of it (every language's brief is rebuilt)."""
+    sentence_id = request.form.get("sentence_id", type=int)
+    if sentence_id is None:
+        abort(400)
+    in_brief = request.form.get("in_brief") == "1"
+    try:
+        briefs.choose(store(), article_id, sentence_id, in_brief, request.form.get("base_revision", 0, type=int),
+                      current_user.username)
+    except review.Conflict as conflict:
+        flash(f"{conflict.theirs.username} changed the brief's sentences at {conflict.theirs.created_at:%H:%M:%S} "
+              f"UTC (now {conflict.theirs.after or 'none'}); yours was not saved. Choose again.", "error")
+        return redirect(url_for(".show", article_id=article_id, _anchor=f"s{sentence_id}")), 303
+    except review.ReviewError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".show", article_id=article_id)), 303
+    flash(f"Sentence {'added to' if in_brief else 'taken out of'} the brief; the briefs were rebuilt.", "info")
+    return redirect(url_for(".show", article_id=article_id, _anchor=f"s{sentence_id}"), 303)
 
 
 @blueprint.route("/<path:article_id>/decide", methods=["POST"])
