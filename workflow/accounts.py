@@ -1,9 +1,10 @@
-"""People who use the review app, their sessions, and the login throttle.
+"""People who use the review app, their sessions, their API tokens, and the login throttle.
 
 Readers download approved briefs, editors review, admins also manage users. Usernames are compared in one
 form (NFKC, trimmed, case-folded), so ``Eddie`` and ``eddie`` are one account. A session is a row keyed by the
 hash of a random token: logout, a password or role change and removal delete a user's rows, which ends every
-browser of theirs at once; sessions also end after an idle and an absolute lifetime.
+browser of theirs at once; sessions also end after an idle and an absolute lifetime. An API token (a CMS's key)
+is stored the same way; it lasts until revoked, and a role change or removal revokes it too.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workflow.errors import BriefdeskError
+from workflow.schema import ApiToken
 from workflow.store import LoginFailure, LoginSession, Store, User, utcnow
 from workflow.vocabulary import ROLES
 
@@ -69,6 +71,7 @@ def set_role(store: Store, username: str, role: str) -> None:
         user = _user(session, username)
         user.role = role
         session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+        _revoke(session, user.id)  # a CMS gets a new token for the new rights, as a browser logs in again
 
 
 def list_users(store: Store) -> list[User]:
@@ -80,6 +83,7 @@ def remove_user(store: Store, username: str) -> None:
     with store.session() as session:
         user = _user(session, username)
         session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+        session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))  # explicit, as for sessions
         session.delete(user)
 
 
@@ -161,6 +165,72 @@ def end_sessions(store: Store, username: str) -> int:
     with store.session() as session:
         user = _user(session, username)
         return session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount
+
+
+# --- API tokens: a CMS's key, shown once, stored as a hash, counted against a rate limit ----------------------
+
+TOKEN_PREFIX = "bd_"
+"""Marks a Briefdesk token wherever one turns up (a log, a repository) so it can be recognized and revoked."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """Requests per token in a fixed window (the window restarts with the first request after it ends)."""
+
+    requests: int = 120
+    window: timedelta = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class TokenAccount(Account):
+    """The account a token acts for, and how long it must wait when it is over its rate limit (0: go ahead)."""
+
+    retry_after: int = 0
+
+
+def create_token(store: Store, username: str) -> str:
+    """A new API token for the user; returns it (the only time it exists outside the caller's hands)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with store.session() as session:
+        session.add(ApiToken(user_id=_user(session, username).id, digest=_digest(token)))
+    return token
+
+
+def revoke_tokens(store: Store, username: str) -> int:
+    """Revoke every live token of the user; returns how many there were."""
+    with store.session() as session:
+        return _revoke(session, _user(session, username).id)
+
+
+def token_account(store: Store, token: str, limit: RateLimit = RateLimit()) -> TokenAccount | None:
+    """The account of a live token, or None (unknown or revoked). Each call is a request: it is counted in the
+    token's window and stamps ``last_used_at``, in one atomic update (so concurrent server processes count
+    exactly)."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None  # not one of ours: no database work for garbage
+    now = utcnow()
+    expired = ApiToken.window_start.is_(None) | (ApiToken.window_start <= now - limit.window)
+    with store.session() as session:
+        counted = session.execute(
+            update(ApiToken).where(ApiToken.digest == _digest(token), ApiToken.revoked_at.is_(None)).values(
+                last_used_at=now,
+                window_start=case((expired, now), else_=ApiToken.window_start),
+                window_count=case((expired, 1), else_=ApiToken.window_count + 1))
+            .execution_options(synchronize_session=False))
+        if counted.rowcount != 1:
+            return None
+        row = session.execute(select(User.username, User.role, ApiToken.window_start, ApiToken.window_count)
+                              .join(User, User.id == ApiToken.user_id)
+                              .where(ApiToken.digest == _digest(token))).one()
+    wait = 0
+    if row.window_count > limit.requests:
+        wait = max(1, int((row.window_start + limit.window - now).total_seconds() + 0.999))
+    return TokenAccount(row.username, row.role, wait)
+
+
+def _revoke(session, user_id: int) -> int:
+    return session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+                           .values(revoked_at=utcnow())).rowcount
 
 
 # --- login throttle: in the database, so every server process sees the same failures ---------------------------

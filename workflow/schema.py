@@ -24,6 +24,8 @@ Tables (one row per…):
   form, a ``forbidden`` variant an editor wrote, or a forbidden variant the pipeline ``fixed``
 * ``jobs``: a story waiting for (or given to) a ``briefdesk worker``: which languages, who submitted it, which
   worker holds it and since when, its last error
+* ``api_tokens``: a CMS's key to the API (hash of its random token), its user, when it was made, last used and
+  revoked, and its rate-limit window
 """
 
 from __future__ import annotations
@@ -278,3 +280,21 @@ class Job(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ApiToken(Base):
+    """A key for the CMS API, acting as its user (with the user's current role). Only the token's SHA-256 is
+    stored. Revoking keeps the row (when it was made, last used, revoked); removing the user deletes it. The
+    rate limit is counted here, so every server process shares it."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    window_start: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    """When the current rate-limit window began (a fixed window, counted in ``window_count``)."""
+    window_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -65,11 +65,11 @@ def users_password(name, password_stdin) -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="The new role.")
 def users_role(name, role) -> None:
-    """Give NAME another role; every session of NAME ends."""
+    """Give NAME another role; every session of NAME ends and every API token of NAME is revoked."""
     from workflow import accounts
 
     accounts.set_role(store(), name, role)
-    click.echo(f"{accounts.normalize(name)} is now {role}; their sessions are ended")
+    click.echo(f"{accounts.normalize(name)} is now {role}; their sessions are ended and API tokens revoked")
 
 
 @users.command("logout")
@@ -79,6 +79,22 @@ def users_logout(name) -> None:
     from workflow import accounts
 
     click.echo(f"ended {accounts.end_sessions(store(), name)} session(s) of {accounts.normalize(name)}")
+
+
+@users.command("token")
+@click.argument("name")
+@click.option("--revoke", is_flag=True, help="Revoke every API token of NAME instead of making one.")
+def users_token(name, revoke) -> None:
+    """Make an API token for NAME (a CMS acts as NAME, with NAME's role), or revoke all of NAME's tokens."""
+    from workflow import accounts
+
+    if revoke:
+        click.echo(f"revoked {accounts.revoke_tokens(store(), name)} token(s) of {accounts.normalize(name)}")
+        return
+    token = accounts.create_token(store(), name)
+    click.echo(token)  # alone on stdout, so a script can capture it
+    click.echo(f"API token for {accounts.normalize(name)}: it is shown only once; keep it secret "
+               f"(send it as 'Authorization: Bearer <token>').", err=True)
 
 
 def _password(from_stdin: bool) -> str:
@@ -103,7 +119,7 @@ def users_remove(name) -> None:
     from workflow import accounts
 
     accounts.remove_user(store(), name)
-    click.echo(f"removed {accounts.normalize(name)}; their sessions are ended")
+    click.echo(f"removed {accounts.normalize(name)}; their sessions are ended and API tokens deleted")
 
 
 @click.group()
