@@ -43,7 +43,9 @@ def test_migrations_downgrade_and_upgrade_with_data(database_url):
     store = Store(database_url)
     _migrate(store, command.downgrade, "0003")
     if store.engine.dialect.name == "sqlite":
-        assert queue.queue(Store(database_url, migrate=False), search="Phnom").total > 0  # the old FTS answers
+        with store.engine.connect() as connection:  # the old FTS answers (today's queue reads newer tables)
+            assert connection.exec_driver_sql("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH "
+                                              "'Phnom'").scalar() > 0
     else:
         assert "search" not in {c["name"] for c in inspect(store.engine).get_columns("articles")}
     store = Store(database_url)  # upgrades again

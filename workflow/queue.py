@@ -16,7 +16,7 @@ from functools import lru_cache
 from sqlalchemy import Integer, Select, bindparam, distinct, func, literal_column, or_, select, text, tuple_, union
 
 from workflow.glossary import ISSUES
-from workflow.store import Article, Review, Store, TermIssue
+from workflow.store import Article, Job, Review, Store, TermIssue
 from workflow.vocabulary import PENDING, STATUSES
 
 PER_PAGE = 50
@@ -32,6 +32,8 @@ class QueueRow:
     updated_at: datetime
     term_issues: dict[str, int] = field(default_factory=dict)
     """Open glossary issues per language (languages without any are left out)."""
+    job: tuple[str, str] | None = None
+    """``(status, error)`` of a story added through the web or the API that a worker has not finished."""
 
 
 @dataclass
@@ -71,6 +73,8 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
         languages = sorted(connection.execute(_LANGUAGES).scalars())
         open_issues = connection.execute(_ISSUES_OF, {"ids": [a.id for a in articles], "langs": languages,
                                                       "kinds": list(ISSUES)}).all() if articles else []
+        unfinished = {row.article_id: (row.status, row.error) for row in connection.execute(
+            _JOBS_OF, {"ids": [a.id for a in articles]})} if articles else {}
     statuses: dict[int, dict[str, str]] = {}
     demo: dict[int, bool] = {}
     for article_id, code, state, is_demo in reviews:
@@ -80,7 +84,7 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
     for article_id, code, count in open_issues:
         issues_of.setdefault(article_id, {})[code] = count
     rows = [QueueRow(a.external_id, a.title, statuses.get(a.id, {}), demo.get(a.id, False), a.updated_at,
-                     issues_of.get(a.id, {})) for a in articles]
+                     issues_of.get(a.id, {}), unfinished.get(a.id)) for a in articles]
     return QueuePage(rows=rows, total=total, page=page, pages=pages, counts=counts, languages=languages)
 
 
@@ -88,6 +92,9 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
 # anew on every page cost more CPU than running them.
 _REVIEWS_OF = select(Review.article_id, Review.lang, Review.status, Review.demo).where(
     Review.article_id.in_(bindparam("ids", expanding=True)))
+# The page's stories still waiting for a worker (or failed), oldest job first so the newest wins in the dict.
+_JOBS_OF = select(Job.article_id, Job.status, Job.error).where(
+    Job.article_id.in_(bindparam("ids", expanding=True)), Job.status != "done").order_by(Job.id)
 # "lang IN (every language)": the index starts with lang, so each (lang, kind) pair is one range probed for the
 # page's ids, instead of a scan of every open issue.
 _ISSUES_OF = select(TermIssue.article_id, TermIssue.lang, func.count()).where(

@@ -179,7 +179,7 @@ def export(fmt, status, lang, article, target, output) -> None:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
               help="Port of the review app.")
 def demo(corpus_dir, serve, port) -> None:
-    """Run the whole job on the bundled corpus, then serve the review app with a demo login.
+    """Run the whole job on the bundled corpus, then serve the review app with a demo login and a worker.
 
     Installs the demo models first when no real km/zh model is installed, and says so.
     """
@@ -201,8 +201,14 @@ def demo(corpus_dir, serve, port) -> None:
     password = accounts.demo_login(store())
     click.echo(f"Demo login: user 'demo', password '{password}' (admin)")
     if serve:
+        import threading
+
+        from workflow import worker as job_worker
         from workflow.cli.admin import start_server
 
+        # A worker beside the server, so a story pasted in the app ("Add a story") is translated at once.
+        threading.Thread(target=job_worker.work, args=(store(), models), daemon=True, name="briefdesk-worker",
+                         kwargs={"log": lambda line: click.echo(f"worker: {line}")}).start()
         start_server("127.0.0.1", port, False)
     elif report.errors:
         sys.exit(1)

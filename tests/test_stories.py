@@ -1,0 +1,98 @@
+"""Stories added in the browser: pasted or uploaded, stored at once as "translating…", translated by the worker;
+failures shown with their reason and retried."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.test_corpus import _word_file
+from tests.test_web import login, post, token
+from workflow import worker
+from workflow.store import Article, Job, Review
+
+
+@pytest.fixture
+def app(reviewed_store, config):
+    from web import create_app
+
+    return create_app(config)
+
+
+def add(client, **fields):
+    return post(client, "/stories/new", fields, "/stories/new")
+
+
+def test_a_pasted_story_shows_translating_until_the_worker_has_translated_it(app, reviewed_store, registry):
+    client = login(app, "eddie")
+    assert "Add a story" in client.get("/").get_data(as_text=True)
+    response = add(client, title="Hun Sen meets Chinese envoy",
+                   text="Prime Minister Hun Sen met the envoy on Monday.\n\nThey discussed trade.")
+    assert response.status_code == 303
+    queue = client.get("/").get_data(as_text=True)
+    assert "Hun Sen meets Chinese envoy" in queue and "translating…" in queue and "Added" in queue
+    with reviewed_store.read() as session:
+        article = session.scalar(select(Article).where(Article.title == "Hun Sen meets Chinese envoy"))
+        assert article.external_id.startswith("web-") and article.external_id.endswith("-hun-sen-meets-chinese-envoy")
+        assert session.scalars(select(Review).where(Review.article_id == article.id)).all() == []
+    worker.work(reviewed_store, registry, until_idle=True, log=lambda _: None)
+    queue = client.get("/").get_data(as_text=True)
+    assert "translating…" not in queue
+    page = client.get(f"/articles/{article.external_id}").get_data(as_text=True)
+    assert "Prime Minister Hun Sen met the envoy on Monday." in page and "Headline" in page
+
+
+def test_a_word_file_is_added_with_its_own_title(app, reviewed_store, tmp_path):
+    client = login(app, "eddie")
+    path = _word_file(tmp_path / "ream.docx")
+    response = client.post("/stories/new", data={"csrf_token": token(client, "/stories/new"),
+                                                  "upload": (io.BytesIO(path.read_bytes()), path.name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    with reviewed_store.read() as session:
+        article = session.scalar(select(Article).where(Article.external_id == "ream"))
+        assert article.title == "Ream base" and "Cell one." in article.text
+        assert session.scalar(select(Job.status).where(Job.article_id == article.id)) == "queued"
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"title": "Nothing", "text": "   "}, "paste the story&#39;s text or choose a file"),
+    ({"title": "Numbers", "text": "12345 67890"}, "no text to translate"),
+])
+def test_bad_stories_say_why_on_the_form(app, fields, message):
+    client = login(app, "eddie")
+    response = add(client, **fields)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_a_broken_file_is_named(app, reviewed_store):
+    client = login(app, "eddie")
+    response = client.post("/stories/new", data={"csrf_token": token(client, "/stories/new"),
+                                                  "upload": (io.BytesIO(b"PK\x03\x04 broken"), "story.docx")},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "story.docx: not a Word document (.docx)" in html
+
+
+def test_a_failed_story_shows_its_reason_and_is_retried(app, reviewed_store, registry):
+    from workflow import pipeline
+    from workflow.corpus import Document
+
+    pipeline.submit(Document("needs-zt", "Needs zt", "Hun Sen spoke.", "api"), reviewed_store, "cms",
+                    pipeline.Options(targets=["zt"]))
+    worker.work(reviewed_store, registry, until_idle=True, log=lambda _: None)
+    client = login(app, "eddie")
+    queue = client.get("/").get_data(as_text=True)
+    assert "translation failed" in queue and "zt" in queue and "Retry" in queue
+    assert post(client, "/stories/retry", {"article_id": "needs-zt"}, "/").status_code == 303
+    assert "translating…" in client.get("/").get_data(as_text=True)
+
+
+def test_readers_cannot_add_stories(app):
+    reader = login(app, "rita")
+    assert reader.get("/stories/new").status_code in (302, 403)
+    assert "Add a story" not in reader.get("/approved").get_data(as_text=True)
+    assert re.search("Add a story", login(app, "eddie").get("/approved").get_data(as_text=True))

@@ -1,0 +1,92 @@
+"""Adding a story in the browser (paste it, or upload a file), and retrying one whose translation failed.
+
+The story is read by the same rules as ``briefdesk run`` (``corpus``), stored with a job, and appears in the
+queue at once as "translating…"; ``briefdesk worker`` translates it. The request itself never decodes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
+
+from web import store
+from web.auth import role_required
+from workflow import corpus, jobs, pipeline
+from workflow.errors import BriefdeskError
+from workflow.vocabulary import REVIEWERS
+
+blueprint = Blueprint("stories", __name__, url_prefix="/stories")
+
+MAX_UPLOAD = 20_000_000
+"""A Word file may carry images (the app's limit for other requests stays 1 MB)."""
+
+
+class StoryForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=500)])
+    text = TextAreaField("Story", validators=[Length(max=corpus.MAX_ARTICLE_BYTES)])
+    upload = FileField("…or a file (.txt, .md, .html, .json, .jsonl, .docx)")
+
+
+@blueprint.before_request
+def _allow_uploads() -> None:
+    if request.endpoint == "stories.new" and request.method == "POST":
+        request.max_content_length = MAX_UPLOAD
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@role_required(*REVIEWERS)
+def new():
+    form = StoryForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.upload.data
+        if upload and upload.filename:
+            items = corpus.read_upload(upload.filename, upload.read())
+        elif form.text.data.strip():
+            items = [corpus.from_record({"id": _new_id(form.title.data or form.text.data), "title": form.title.data,
+                                         "text": form.text.data}, "the form", "story")]
+        else:
+            items = [corpus.Rejected("the form", "paste the story's text or choose a file")]
+        problems = [f"{item.source}: {item.reason}" for item in items if isinstance(item, corpus.Rejected)]
+        documents = [item for item in items if isinstance(item, corpus.Document)]
+        if documents and not problems:
+            added = []
+            try:
+                for document in documents:
+                    added.append(pipeline.submit(document, store(), current_user.username))
+            except BriefdeskError as error:
+                problems.append(str(error))
+            else:
+                for result in added:
+                    flash(f"Added {result.title!r} ({result.external_id}): translating…"
+                          + (f" {result.note}" if result.note else ""), "info")
+                current_app.logger.info("%s added %d stories", current_user.username, len(added))
+                return redirect(url_for("queue.index"), 303)
+    elif form.errors:
+        problems = [f"{form[name].label.text}: {error}" for name, errors in form.errors.items() if name in form
+                    for error in errors]
+    return render_template("story_form.html", form=form, problems=problems), 400 if problems else 200
+
+
+@blueprint.route("/retry", methods=["POST"])
+@role_required(*REVIEWERS)
+def retry():
+    article_id = request.form.get("article_id", "")
+    try:
+        jobs.retry(store(), article_id)
+        flash(f"{article_id}: queued again for translation.", "info")
+    except BriefdeskError as error:
+        flash(str(error), "error")
+    return redirect(url_for("queue.index"), 303)
+
+
+def _new_id(title: str) -> str:
+    """``web-20261128-hun-sen-visits-beijing``: a pasted story never takes the id of another."""
+    words = "-".join(title.split()[:8]).lower()
+    return corpus.article_id(f"web-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{words}")[:120] or "web-story"
