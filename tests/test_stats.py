@@ -52,3 +52,17 @@ def test_stats_command(reviewed_store):
     assert "Post-edit effort" in table.output and "km" in table.output
     empty = CliRunner().invoke(main, ["stats", "--until", "2020-01-01"])
     assert "No approved translations in this period." in empty.output
+
+
+def test_stats_page_for_editors(reviewed_store, config):
+    from tests.test_web import login
+    from web import create_app
+
+    app = create_app(config)
+    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie")
+    editor = login(app, "eddie")
+    html = editor.get("/stats").get_data(as_text=True)
+    assert "Post-edit effort" in html and "Khmer" in html and "100.00" in html
+    assert "No approved translations" in editor.get("/stats?until=2020-01-01").get_data(as_text=True)
+    assert editor.get("/stats?since=yesterday").status_code == 400
+    assert login(app, "rita").get("/stats").status_code in (302, 403)

@@ -46,11 +46,11 @@ def create_app(config: Config, overrides: dict | None = None) -> Flask:
     app.jinja_env.globals.update(lang_name=languages.label, lang_attr=languages.bcp47, status_chip=_status_chip,
                                  article_url=_article_url)
 
-    from web import admin, api, articles, auth, downloads, glossary, queue, security, stories
+    from web import admin, api, articles, auth, downloads, glossary, queue, security, stats, stories
 
     security.init_app(app)
     auth.init_app(app)
-    for module in (auth, queue, articles, stories, downloads, glossary, admin, api):
+    for module in (auth, queue, articles, stories, downloads, glossary, stats, admin, api):
         app.register_blueprint(module.blueprint)
     return app
 
