@@ -4,11 +4,11 @@ and on PostgreSQL."""
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from workflow import queue
 from workflow.bench.fill import fill
-from workflow.store import Base, Store, migrations
+from workflow.store import Article, Base, Sentence, Store, migrations
 
 # The full-text search lives outside the models on purpose: SQLite's FTS5 table, PostgreSQL's generated
 # tsvector column and its indexes (migrations 0003, 0004, 0007).
@@ -60,3 +60,22 @@ def test_every_migration_goes_down_to_nothing_and_up_again(database_url):
     assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
     store = Store(database_url)
     assert {"articles", "sessions", "memory"} <= set(inspect(store.engine).get_table_names())
+
+
+def test_articles_stored_before_headlines_get_theirs(database_url):
+    store = Store(database_url)
+    _migrate(store, command.downgrade, "0010")
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO articles (external_id, title, source, text, content_hash, summary_key, created_at, "
+            "updated_at) VALUES ('old', 'An old headline', 's', 'Text.', 'h', '', '2026-01-01', '2026-01-01'), "
+            "('untitled', 'untitled', 's', 'Text.', 'h2', '', '2026-01-01', '2026-01-01')")
+        connection.exec_driver_sql("INSERT INTO sentences (article_id, position, paragraph, text, in_brief) "
+                                   "SELECT id, 0, 0, 'Text.', true FROM articles")
+    store = Store(database_url)  # upgrades again
+    with store.read() as session:
+        rows = session.execute(select(Article.external_id, Sentence.position, Sentence.text, Sentence.in_brief)
+                               .join(Sentence, Sentence.article_id == Article.id)
+                               .order_by(Article.external_id, Sentence.position)).all()
+    assert [tuple(r) for r in rows] == [("old", -1, "An old headline", False), ("old", 0, "Text.", True),
+                                        ("untitled", 0, "Text.", True)]
