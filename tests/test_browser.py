@@ -196,3 +196,72 @@ def test_glossary_terms_show_their_entry_and_approval_asks_first(server, page, r
     page.wait_for_selector("table.glossary")
     assert page.locator("table.glossary tbody tr").count() == 2
     page.screenshot(path=str(ARTIFACTS / "glossary-page.png"), full_page=True)
+
+
+def test_a_story_pasted_in_the_browser_reaches_the_cms_as_an_approved_brief(server, page, reviewed_store,
+                                                                              registry, references):
+    """The newsroom loop: paste a story → "translating…" → the worker translates it within seconds → the editor
+    stars a sentence into the brief → approves → the CMS's GET /api/v1/briefs returns it with those sentences."""
+    import json
+    import threading
+    import time
+    import urllib.request
+
+    from workflow import accounts, worker
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    stop = threading.Event()
+    working = threading.Thread(target=worker.work, args=(reviewed_store, registry),
+                               kwargs={"poll": 0.2, "stop": stop, "log": lambda _: None}, daemon=True)
+    page.goto(server + "/login")
+    page.fill("#username", "eddie")
+    page.fill("#password", "eddie-password")
+    page.click("button[type=submit]")
+    page.wait_for_selector("table.queue")
+
+    page.click("nav >> text=Add a story")
+    # Sentences the demo models know, so the translations are real ones.
+    story = [r for r in references if r["id"].startswith("voa-khm-2018-party-FUNCINPEC/")][:4]
+    page.fill("#title", "FUNCINPEC, a royalist party")
+    page.fill("#text", "\n\n".join(r["en"] for r in story))
+    page.screenshot(path=str(ARTIFACTS / "story-form.png"), full_page=True)
+    page.click("form.story-form button[type=submit]")
+    page.wait_for_selector("text=translating…")
+    page.screenshot(path=str(ARTIFACTS / "story-translating.png"))
+
+    working.start()
+    try:
+        deadline = time.monotonic() + 60
+        while "translating…" in page.content():
+            assert time.monotonic() < deadline, "the worker did not translate the story within a minute"
+            page.wait_for_timeout(500)
+            page.reload()
+    finally:
+        stop.set()
+        working.join(timeout=60)
+    link = page.locator("table.queue a", has_text="FUNCINPEC, a royalist party")
+    external_id = link.get_attribute("href").removeprefix("/articles/")
+    link.click()
+    page.wait_for_selector("table.aligned")
+    assert story[0]["zh"] in page.locator("table.aligned").inner_text()
+
+    # Star a sentence that is not in the brief yet; the briefs are rebuilt with it.
+    star = page.locator("button.star-toggle[aria-pressed=false]").first
+    star_row = star.locator("xpath=ancestor::tr")
+    english = star_row.locator("td[lang=en]").inner_text().strip()
+    star.click()
+    page.wait_for_selector("text=the briefs were rebuilt")
+    for lang in ("km", "zh"):
+        page.locator(f"#decide-{lang} button.approve").click()
+        page.wait_for_selector(f"#decide-{lang} .chip-approved")
+    page.screenshot(path=str(ARTIFACTS / "story-approved.png"), full_page=True)
+
+    token = accounts.create_token(reviewed_store, "rita")  # the CMS reads with a reader's token
+    request = urllib.request.Request(server + "/api/v1/briefs?status=approved&lang=zh",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        briefs = json.load(response)["briefs"]
+    (brief,) = [b for b in briefs if b["id"] == external_id]
+    starred = next(r for r in story if r["en"] == english)
+    assert starred["zh"] in brief["brief"] and brief["approved_by"] == "eddie"
+    assert story.index(starred) in brief["sentences"]
