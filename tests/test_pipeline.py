@@ -1,4 +1,4 @@
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from workflow import models, pipeline
 from workflow.config import Config
@@ -189,3 +189,20 @@ def test_an_unchanged_rerun_of_decided_work_is_no_conflict(demo_models, store, t
     run([story], store)
     review.decide(store, "story", "km", "approved", "eddie")
     assert run([story], store).errors == []
+
+
+def test_a_headline_added_to_an_approved_story_sends_it_back_to_review(demo_models, store, tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Hun Sen’s forces won and the prince went into exile.\n")
+    run([path], store, targets=["zh"])
+    with store.session() as session:  # as before headlines were translated (migration 0011 then adds it)
+        session.execute(delete(Sentence).where(Sentence.position == -1))
+        session.scalar(select(Review)).status = "approved"
+    run([path], store, targets=["zh"])
+    with store.session() as session:
+        assert session.scalar(select(Review)).status == "approved"  # nothing new: still approved
+        article = session.scalar(select(Article))
+        session.add(Sentence(article_id=article.id, position=-1, paragraph=-1, text=article.title))
+    assert run([path], store, targets=["zh"]).decoded == {"zh": 1}
+    with store.session() as session:
+        assert session.scalar(select(Review)).status == "in_review"  # the new headline needs a look

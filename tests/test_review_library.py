@@ -368,10 +368,14 @@ def test_editors_choose_the_brief_sentences_and_every_brief_is_rebuilt(reviewed_
     from workflow import briefs
 
     review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie")
+    written = review.save_brief(reviewed_store, ARTICLE, "zh", "编辑写的简报。", 0, "erin")
     view = review.article_view(reviewed_store, ARTICLE)
+    seen = view.languages["zh"].state  # what an editor's page shows before the choice
     chosen = [row.position for row in view.rows if row.in_brief]
     added = next(row for row in view.rows if row.position >= 0 and not row.in_brief)
     first = briefs.choose(reviewed_store, ARTICLE, added.sentence_id, True, 0, "eddie")
+    with pytest.raises(review.StaleDecision):  # the brief changed since that page was opened
+        review.decide(reviewed_store, ARTICLE, "zh", "approved", "erin", state=seen)
     view = review.article_view(reviewed_store, ARTICLE)
     wanted = sorted(chosen + [added.position])
     assert [row.position for row in view.rows if row.in_brief] == wanted
@@ -380,7 +384,10 @@ def test_editors_choose_the_brief_sentences_and_every_brief_is_rebuilt(reviewed_
         assert view.languages[lang].brief == languages.join(lang, current)
     assert view.english_brief == " ".join(row.english for row in view.rows if row.in_brief)
     assert status(reviewed_store, "km") == "in_review"  # an approved language goes back to review
-    choice = view.history[0]
+    replaced = next(r for r in view.history if r.item == "brief")  # the hand-written brief, replaced in the open
+    assert (replaced.lang, replaced.before, replaced.username) == ("zh", "编辑写的简报。", "eddie")
+    assert replaced.id > written and replaced.after == view.languages["zh"].brief
+    choice = next(r for r in view.history if r.item == "choice")
     assert (choice.item, choice.lang, choice.username) == ("choice", "en", "eddie")
     assert choice.before == ", ".join(str(p + 1) for p in chosen) and choice.after == ", ".join(
         str(p + 1) for p in wanted)

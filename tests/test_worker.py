@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import CORPUS
-from workflow import jobs, pipeline, worker
+from workflow import jobs, pipeline, queue, worker
 from workflow.corpus import Document
 from workflow.store import Job, Review, Sentence, Translation
 
@@ -76,6 +76,14 @@ def test_a_story_that_fails_shows_why_and_can_be_retried(demo_models, store, reg
     assert jobs.retry(store, story["id"]) == job.id
     with store.read() as session:
         assert session.get(Job, job.id).status == "queued"
+    assert queue.queue(store).rows[-1].job == ("queued", "")
+
+    # Sent again for km only, it is done: the queue shows no failure left over from the earlier job.
+    pipeline.submit(document(story), store, "eddie", pipeline.Options(targets=["km"]))
+    with store.session() as session:
+        session.get(Job, job.id).status = "failed"
+    worker.work(store, registry, until_idle=True, log=lambda _: None)
+    assert {row.article_id: row.job for row in queue.queue(store).rows}[story["id"]] is None
 
 
 def test_an_empty_story_is_refused_with_its_source(store):

@@ -37,6 +37,7 @@ class StoryForm(FlaskForm):
 def _allow_uploads() -> None:
     if request.endpoint == "stories.new" and request.method == "POST":
         request.max_content_length = MAX_UPLOAD
+        request.max_form_memory_size = corpus.MAX_ARTICLE_BYTES * 2  # a pasted story up to the article limit
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

@@ -45,7 +45,7 @@ def choose(store: Store, external_id: str, sentence_id: int, in_brief: bool, bas
                                 username=username)
             session.add(revision)
             session.flush()  # the unique (item, parent) constraint fires here when another choice won
-            rebuild(session, article)
+            rebuild(session, article, username)
             return revision.id
     except IntegrityError:
         with store.read() as session:
@@ -58,13 +58,20 @@ def chosen(article: Article) -> set[int]:
     return {s.position for s in article.sentences if s.in_brief}
 
 
-def rebuild(session, article: Article) -> None:
-    """Every language's brief from the current texts of the chosen sentences; approved ones back to review."""
+def rebuild(session, article: Article, username: str) -> None:
+    """Every language's brief from the current texts of the chosen sentences; approved ones back to review. A
+    brief an editor wrote by hand is replaced too, as a revision in ``username``'s name (its text stays in the
+    history)."""
     texts.write_brief(session, article, languages.SOURCE)
     for review in session.scalars(select(Review).where(Review.article_id == article.id)):
         current = texts.current_texts(session, article, review.lang, review.model)
-        texts.write_brief(session, article, review.lang, text=languages.join(
-            review.lang, [current[s.id] for s in article.sentences if s.in_brief and s.id in current]))
+        built = languages.join(review.lang, [current[s.id] for s in article.sentences
+                                             if s.in_brief and s.id in current])
+        written = texts.latest_revision(session, article.id, review.lang, texts.BRIEF_ITEM)
+        if written is not None and written.after != built:
+            session.add(Revision(article_id=article.id, lang=review.lang, item=texts.BRIEF_ITEM, parent_id=written.id,
+                                 before=written.after, after=built, username=username))
+        texts.write_brief(session, article, review.lang, text=built)
         if review.status == "approved":
             review.status = "in_review"
 

@@ -95,8 +95,9 @@ def translate(article_ids: list[int], store: Store, models: Registry, options: O
     def stored(report: RunReport) -> list[int]:
         with store.read() as session:
             for article in session.scalars(select(Article).where(Article.id.in_(article_ids))):
-                report.articles.append(ArticleResult(article.external_id, article.title, len(article.sentences),
-                                                     sum(s.in_brief for s in article.sentences)))
+                body = [s for s in article.sentences if s.position >= 0]  # the headline is not counted
+                report.articles.append(ArticleResult(article.external_id, article.title, len(body),
+                                                     sum(s.in_brief for s in body)))
         return list(article_ids)
 
     return _run(stored, store, models, options, progress, cluster)
@@ -302,6 +303,7 @@ def _store_translations(store: Store, article_id: int, lang: str, model: Model, 
                         findings: dict[int, list[glossary.Finding]]) -> None:
     with store.session() as session:
         article = session.get(Article, article_id)
+        added = False
         if results:
             existing = set(session.scalars(select(Translation.sentence_id).where(
                 Translation.sentence_id.in_(list(results)), Translation.lang == lang, Translation.model == tag)))
@@ -309,6 +311,7 @@ def _store_translations(store: Store, article_id: int, lang: str, model: Model, 
                                         origin=r.origin)
                             for sid, r in results.items() if sid not in existing)
             session.flush()
+            added = bool(set(results) - existing)
             edited = {int(item[1:]) for item in session.scalars(select(Revision.item).where(
                 Revision.article_id == article_id, Revision.lang == lang, Revision.item != texts.BRIEF_ITEM))}
             for sid in results:
@@ -323,6 +326,8 @@ def _store_translations(store: Store, article_id: int, lang: str, model: Model, 
         elif state.fingerprint != fingerprint:
             state.model, state.demo, state.fingerprint = tag, model.demo, fingerprint
             state.status = "new"  # new text or a new model: it needs review again
+        elif added and state.status == "approved":  # e.g. a headline added to an approved story (migration 0011)
+            state.status = "in_review"
 
 
 def _fingerprint(article: Article, tag: str) -> str:

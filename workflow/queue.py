@@ -92,9 +92,11 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
 # anew on every page cost more CPU than running them.
 _REVIEWS_OF = select(Review.article_id, Review.lang, Review.status, Review.demo).where(
     Review.article_id.in_(bindparam("ids", expanding=True)))
-# The page's stories still waiting for a worker (or failed), oldest job first so the newest wins in the dict.
-_JOBS_OF = select(Job.article_id, Job.status, Job.error).where(
-    Job.article_id.in_(bindparam("ids", expanding=True)), Job.status != "done").order_by(Job.id)
+# The page's stories whose newest job a worker has not finished (or that failed): newest job per article first,
+# then "done" ones dropped, so an old failure never shows once a later job succeeded.
+_NEWEST_JOBS = select(func.max(Job.id)).where(Job.article_id.in_(bindparam("ids", expanding=True))).group_by(
+    Job.article_id)
+_JOBS_OF = select(Job.article_id, Job.status, Job.error).where(Job.id.in_(_NEWEST_JOBS), Job.status != "done")
 # "lang IN (every language)": the index starts with lang, so each (lang, kind) pair is one range probed for the
 # page's ids, instead of a scan of every open issue.
 _ISSUES_OF = select(TermIssue.article_id, TermIssue.lang, func.count()).where(

@@ -180,7 +180,8 @@ def article_view(store: Store, external_id: str) -> ArticleView:
                 revision_id=edit.id if edit else 0, edited_by=edit.username if edit else None,
                 terms=notes.get((review.lang, sentence.id), []))
         brief_edit = latest.get((review.lang, texts.BRIEF_ITEM))
-        newest = next((r.id for r in revisions if r.lang == review.lang), 0)
+        # A brief's sentence choice (workflow.briefs) is an English revision: it changes every language's brief.
+        newest = next((r.id for r in revisions if r.lang in (review.lang, "en")), 0)
         panels[review.lang] = LanguagePanel(
             lang=review.lang, status=review.status, model=review.model, demo=review.demo,
             brief=briefs.get(review.lang, ""), brief_revision=brief_edit.id if brief_edit else 0,
@@ -310,8 +311,8 @@ def _review(session: Session, article: Article, lang: str) -> Review:
 
 
 def _state(session: Session, article_id: int, review: Review) -> str:
-    latest = session.scalar(select(func.max(Revision.id)).where(Revision.article_id == article_id,
-                                                                 Revision.lang == review.lang)) or 0
+    latest = session.scalar(select(func.max(Revision.id)).where(
+        Revision.article_id == article_id, Revision.lang.in_([review.lang, "en"]))) or 0
     return _state_of(latest, review.fingerprint)
 
 

@@ -58,7 +58,10 @@ def _translate(claim: jobs.Claim, store: Store, models: Registry, options: pipel
 
     def beat() -> None:
         while not beating.wait(lease / 3):
-            jobs.heartbeat(store, claim.job_id, me)
+            try:
+                jobs.heartbeat(store, claim.job_id, me)
+            except Exception:  # noqa: BLE001 - a database hiccup: keep beating, the lease allows two misses
+                continue
 
     heart = threading.Thread(target=beat, name=f"heartbeat-{claim.job_id}", daemon=True)
     heart.start()

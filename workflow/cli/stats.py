@@ -13,13 +13,17 @@ from workflow.cli import store
 @click.command("stats")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
               help="Approvals from this day (UTC) on.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), help="…and before this day.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), help="…to this day (included; UTC).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of a table.")
 def stats(since: datetime | None, until: datetime | None, as_json: bool) -> None:
     """How much editors changed each model's output before approving it: sentences reviewed, the share
     edited, TER and chrF between the machine text and the approved text."""
+    from datetime import timedelta
+
     from workflow.stats import post_edit
 
+    if until is not None and (until.hour, until.minute) == (0, 0):
+        until += timedelta(days=1)  # a day given alone counts whole, as on /stats
     rows = post_edit(store(), since, until)
     if as_json:
         click.echo(json.dumps({"since": since.isoformat() if since else None,
