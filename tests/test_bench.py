@@ -12,7 +12,7 @@ from workflow.store import Sentence, Translation
 CORPUS = sample_dir()
 
 
-def test_pipeline_output_equals_one_raw_translate_batch(demo_models, registry, store):
+def test_pipeline_output_equals_one_raw_translate_batch(demo_models, registry, store, tmp_path):
     import ctranslate2
     import sentencepiece
     from sqlalchemy import select
@@ -20,8 +20,12 @@ def test_pipeline_output_equals_one_raw_translate_batch(demo_models, registry, s
     from workflow.translate import LENGTH_PENALTY, Settings
 
     settings = Settings(inter_threads=2, intra_threads=1)
-    report = pipeline.run([CORPUS / "hor-namhong-china-visit.en.txt"], store, registry,
-                          pipeline.Options(targets=["zh"], decoding=settings))
+    # Without a headline (a title that is only the id is none): the demo model knows every sentence of the story
+    # but not its headline, and what it makes up for unknown input may depend on the batch it is decoded in.
+    story = tmp_path / "story.json"
+    story.write_text(json.dumps({"id": "story", "title": "story",
+                                 "text": (CORPUS / "hor-namhong-china-visit.en.txt").read_text()}))
+    report = pipeline.run([story], store, registry, pipeline.Options(targets=["zh"], decoding=settings))
     assert not report.errors
     with store.read() as session:
         rows = session.execute(select(Sentence.text, Translation.text).join(

@@ -166,8 +166,8 @@ def test_glossary_terms_show_their_entry_and_approval_asks_first(server, page, r
     assert "贺南宏" in tip.inner_text() and "贺南洪" in tip.inner_text() and "Foreign minister" in tip.inner_text()
     page.mouse.move(5, 5)
     tip.wait_for(state="hidden")
-    # The keyboard reaches it too: Tab from the sentence number lands on the term, Escape closes it.
-    row.locator("td.num").click()
+    # The keyboard reaches it too: Tab from the sentence's star lands on the term, Escape closes it.
+    row.locator("td.num button.star-toggle").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.matches('mark.term')")
     tip.wait_for(state="visible")
