@@ -43,7 +43,7 @@ def side(with_glossary: bool) -> None:
     """One run in this process (a child): prints its JSON result."""
     import json
 
-    from workflow import glossary, interchange, pipeline
+    from workflow import interchange, pipeline
     from workflow.config import Config
     from workflow.models import Registry
     from workflow.store import Store
@@ -54,12 +54,10 @@ def side(with_glossary: bool) -> None:
     store = Store(config.database_url)
     terms = 0
     if with_glossary:
-        entries, problems = interchange.read_glossary(STARTER)
-        assert not problems, problems
         with store.session() as session:
-            for entry in entries:
-                glossary.save(session, entry, "bench")
-        terms = len(entries)
+            imported = interchange.import_glossary(session, STARTER, "bench")
+        assert not imported.problems, imported.problems
+        terms = imported.added
     start = time.perf_counter()
     report = pipeline.run([sample_dir()], store, registry)
     seconds = time.perf_counter() - start
