@@ -1,15 +1,17 @@
 """The review queue's SQL against a plain Python reading of the same rows, for every filter combination."""
 
 import itertools
+import random
 import re
+import threading
 
 import pytest
 from nltk.stem.snowball import SnowballStemmer
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from workflow import glossary, queue
 from workflow.bench.fill import fill
-from workflow.store import Article, Review, Sentence, Store, TermIssue
+from workflow.store import Article, QueueCount, Review, Sentence, Store, TermIssue
 from workflow.vocabulary import STATUSES
 
 
@@ -94,6 +96,60 @@ def test_queue_matches_a_plain_reading(filled, status, lang, search, issues):
         seen += [row.article_id for row in result.rows]
         assert all(row.term_issues == per_article.get(row.article_id, {}) for row in result.rows)
     assert seen == expected
+
+
+def _assert_counts_exact(store: Store) -> None:
+    for status, lang in itertools.product((None, *STATUSES), (None, "km", "zh")):
+        expected, counts = _expected(store, status, lang, None)
+        result = queue.queue(store, status=status, lang=lang)
+        assert (result.total, result.counts) == (len(expected), counts), (status, lang)
+
+
+def test_queue_counts_stay_exact_whoever_writes(database_url):
+    """The counts come from rows that triggers write: SQL from outside the app, cascades, concurrent writers and
+    folds running beside them all keep them exact."""
+    store = Store(database_url)
+    fill(store, 60)
+    _assert_counts_exact(store)
+    with store.engine.begin() as connection:  # not through workflow's code
+        connection.execute(text("UPDATE reviews SET status = 'approved' WHERE article_id <= 10"))
+        connection.execute(text("UPDATE reviews SET model = 'other' WHERE article_id > 50"))  # not a count
+        connection.execute(text("DELETE FROM articles WHERE id IN (11, 12)"))  # their reviews go by cascade
+        connection.execute(text("DELETE FROM reviews WHERE article_id = 13 AND lang = 'zh'"))
+    _assert_counts_exact(store)
+
+    def writer(seed: int) -> None:
+        rng = random.Random(seed)
+        for _ in range(40):
+            with store.session() as session:
+                for article_id in rng.sample(range(14, 61), 3):
+                    review = session.get(Review, (article_id, rng.choice(["km", "zh"])))
+                    review.status = rng.choice(STATUSES)
+
+    def folder(stop: threading.Event) -> None:
+        while not stop.is_set():
+            queue.fold_counts(store)
+
+    stop = threading.Event()
+    folding = threading.Thread(target=folder, args=(stop,))
+    writers = [threading.Thread(target=writer, args=(seed,)) for seed in range(4)]
+    for thread in [folding, *writers]:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    stop.set()
+    folding.join()
+    _assert_counts_exact(store)
+    for state in ("in_review", "new"):  # a batch's worth of changes: more rows than a read leaves unfolded
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE reviews SET status = :state"), {"state": state})
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(QueueCount)) > queue.FOLD_AFTER
+    queue.queue(store)  # reads the counts, then folds them
+    with store.read() as session:  # one row per (language, status) in use, and one for the articles
+        rows = session.execute(select(QueueCount.lang, QueueCount.status)).all()
+    assert len(rows) == len(set(rows)) <= 2 * len(STATUSES) + 1
+    _assert_counts_exact(store)
 
 
 def test_queue_refuses_an_unknown_issue_filter(filled):

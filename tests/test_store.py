@@ -4,11 +4,11 @@ and on PostgreSQL."""
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 
 from workflow import queue
 from workflow.bench.fill import fill
-from workflow.store import Article, Base, Sentence, Store, migrations
+from workflow.store import Article, Base, Review, Sentence, Store, migrations
 
 # The full-text search lives outside the models on purpose: SQLite's FTS5 table, PostgreSQL's generated
 # tsvector column and its indexes (migrations 0003, 0004, 0007).
@@ -49,6 +49,9 @@ def test_migrations_downgrade_and_upgrade_with_data(database_url):
     else:
         assert "search" not in {c["name"] for c in inspect(store.engine).get_columns("articles")}
     store = Store(database_url)  # upgrades again
+    with store.read() as session:  # the queue's counts start from what is there (migration 0012)
+        by_status = dict(session.execute(select(Review.status, func.count()).group_by(Review.status)).all())
+    assert queue.queue(store).total == 60 and {s: n for s, n in queue.queue(store).counts.items() if n} == by_status
     assert queue.queue(store, search="bench 00042").total == 1  # ids are in the new full-text index
     assert queue.queue(store, search="bench-00042").rows[0].article_id == "bench-00042"
     assert queue.queue(store, search="bench-0004").total == 10  # an id typed in part

@@ -26,6 +26,9 @@ Tables (one row per…):
   worker holds it and since when, its last error
 * ``api_tokens``: a CMS's key to the API (hash of its random token), its user, when it was made, last used and
   revoked, and its rate-limit window
+* ``queue_counts``: the queue's counts as +1/−1 rows per (language, status), and per article (language and status
+  empty), written by database triggers on ``reviews`` and ``articles``; summed, they answer the queue's counts
+  without reading every review
 """
 
 from __future__ import annotations
@@ -298,3 +301,17 @@ class ApiToken(Base):
     window_start: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     """When the current rate-limit window began (a fixed window, counted in ``window_count``)."""
     window_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QueueCount(Base):
+    """A change in the number of reviews with a (language, status), or of articles (both empty). Database
+    triggers (migration 0012) add a row for every insert, delete and status change, so every writer, this code or
+    not, keeps the counts exact; summing the rows gives the counts. Rows only ever get added (no row is a point
+    of contention between writers); ``workflow.queue`` folds them into one row per pair now and then."""
+
+    __tablename__ = "queue_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lang: Mapped[str] = mapped_column(String(8), default="")
+    status: Mapped[str] = mapped_column(String(16), default="")
+    n: Mapped[int] = mapped_column(Integer)

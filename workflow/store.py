@@ -25,6 +25,7 @@ from workflow.schema import (  # noqa: F401 - the tables, re-exported: ``from wo
     LoginFailure,
     LoginSession,
     Memory,
+    QueueCount,
     Review,
     Revision,
     Run,
