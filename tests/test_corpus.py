@@ -1,5 +1,6 @@
 import json
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -247,11 +248,17 @@ def test_word_files_give_title_and_paragraphs_in_document_order(tmp_path):
 
 def test_uploads_are_read_by_the_same_rules_and_a_broken_word_file_is_named(tmp_path):
     raw = _word_file(tmp_path / "story.docx").read_bytes()
-    (doc,) = corpus.read_upload("C:\\Users\\me\\story.docx", raw)
-    assert (doc.id, doc.title, doc.source) == ("story", "Ream base", "story.docx")
+    when = datetime(2026, 11, 28, 10, 15, tzinfo=timezone.utc)
+    (doc,) = corpus.read_upload("C:\\Users\\me\\story.docx", raw, when)
+    assert (doc.id, doc.title, doc.source) == ("web-20261128-101500-story", "Ream base", "story.docx")
     (rejected,) = corpus.read_upload("story.docx", b"PK\x03\x04 not really a zip")
     assert isinstance(rejected, corpus.Rejected) and "not a Word document (.docx)" in rejected.reason
     (wrong,) = corpus.read_upload("story.pdf", b"%PDF")
     assert "unsupported file type '.pdf'" in wrong.reason
     (text,) = corpus.read_upload("notes.txt", b"Title here\n\nBody of the story.")
     assert (text.title, text.text) == ("Title here", "Body of the story.")
+    (untitled,) = corpus.read_upload("notes.txt", b"Body of the story, and no title.", when)
+    assert (untitled.id, untitled.title) == ("web-20261128-101500-notes", "Notes")
+    first, second = corpus.read_upload("wire.jsonl", b'{"id": "cms-1", "text": "One."}\n'
+                                                     b'{"id": "cms-1", "text": "Two."}')
+    assert first.id == "cms-1" and "duplicate article id 'cms-1'" in second.reason

@@ -4,7 +4,9 @@ failures shown with their reason and retried."""
 from __future__ import annotations
 
 import io
+import json
 import re
+import time
 
 import pytest
 from sqlalchemy import select
@@ -53,9 +55,34 @@ def test_a_word_file_is_added_with_its_own_title(app, reviewed_store, tmp_path):
                            content_type="multipart/form-data")
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     with reviewed_store.read() as session:
-        article = session.scalar(select(Article).where(Article.external_id == "ream"))
+        article = session.scalar(select(Article).where(Article.external_id.like("web-%-ream")))
         assert article.title == "Ream base" and "Cell one." in article.text
         assert session.scalar(select(Job.status).where(Job.article_id == article.id)) == "queued"
+
+
+def test_an_upload_never_replaces_another_story_from_a_file_of_the_same_name(app, reviewed_store):
+    client = login(app, "eddie")
+    for text in (b"Hun Sen met the envoy on Monday.", b"The garment workers went on strike."):
+        response = client.post("/stories/new", data={"csrf_token": token(client, "/stories/new"),
+                                                      "upload": (io.BytesIO(text), "story.txt")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 303
+        time.sleep(1.1)  # ids carry the second they were added in
+    with reviewed_store.read() as session:
+        texts = session.scalars(select(Article.text).where(Article.external_id.like("web-%-story"))).all()
+    assert sorted(texts) == ["Hun Sen met the envoy on Monday.", "The garment workers went on strike."]
+
+
+def test_an_uploaded_archive_with_a_repeated_id_is_refused_by_name(app, reviewed_store):
+    client = login(app, "eddie")
+    lines = b"\n".join(json.dumps({"id": "cms-1", "title": title, "text": "Hun Sen spoke."}).encode()
+                        for title in ("First", "Second"))
+    response = client.post("/stories/new", data={"csrf_token": token(client, "/stories/new"),
+                                                  "upload": (io.BytesIO(lines), "archive.jsonl")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400 and "duplicate article id &#39;cms-1&#39;" in response.get_data(as_text=True)
+    with reviewed_store.read() as session:  # the file is refused whole, as a form that says what is wrong
+        assert session.scalar(select(Article).where(Article.external_id == "cms-1")) is None
 
 
 @pytest.mark.parametrize(("fields", "message"), [

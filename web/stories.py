@@ -6,8 +6,6 @@ queue at once as "translating…"; ``briefdesk worker`` translates it. The reque
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -50,8 +48,9 @@ def new():
         if upload and upload.filename:
             items = corpus.read_upload(upload.filename, upload.read())
         elif form.text.data.strip():
-            items = [corpus.from_record({"id": _new_id(form.title.data or form.text.data), "title": form.title.data,
-                                         "text": form.text.data}, "the form", "story")]
+            story = {"id": corpus.new_id(form.title.data or form.text.data), "title": form.title.data,
+                     "text": form.text.data}
+            items = [corpus.from_record(story, "the form", "story")]
         else:
             items = [corpus.Rejected("the form", "paste the story's text or choose a file")]
         problems = [f"{item.source}: {item.reason}" for item in items if isinstance(item, corpus.Rejected)]
@@ -85,9 +84,3 @@ def retry():
     except BriefdeskError as error:
         flash(str(error), "error")
     return redirect(url_for("queue.index"), 303)
-
-
-def _new_id(title: str) -> str:
-    """``web-20261128-hun-sen-visits-beijing``: a pasted story never takes the id of another."""
-    words = "-".join(title.split()[:8]).lower()
-    return corpus.article_id(f"web-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{words}")[:120] or "web-story"

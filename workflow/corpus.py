@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from workflow import formats
@@ -60,15 +61,19 @@ class Rejected:
 
 def read(paths: Iterable[str | Path]) -> Iterator[Document | Rejected]:
     """Yield a Document or a Rejected for every article found under ``paths``."""
+    return _once_each(item for path in paths for item in _read_path(Path(path)))
+
+
+def _once_each(items: Iterable[Document | Rejected]) -> Iterator[Document | Rejected]:
+    """The items, with a story whose id came earlier in the same batch refused instead of stored over it."""
     seen: set[str] = set()
-    for path in paths:
-        for item in _read_path(Path(path)):
-            if isinstance(item, Document):
-                if item.id in seen:
-                    item = Rejected(item.source, f"duplicate article id {item.id!r} in this batch")
-                else:
-                    seen.add(item.id)
-            yield item
+    for item in items:
+        if isinstance(item, Document):
+            if item.id in seen:
+                item = Rejected(item.source, f"duplicate article id {item.id!r} in this batch")
+            else:
+                seen.add(item.id)
+        yield item
 
 
 def _read_path(path: Path) -> Iterator[Document | Rejected]:
@@ -114,13 +119,23 @@ def _read_file(path: Path, default_id: str) -> Iterator[Document | Rejected]:
     yield from _read_bytes(raw, path, default_id)
 
 
-def read_upload(name: str, raw: bytes) -> list[Document | Rejected]:
-    """The articles in one uploaded file (the web form, the API), read by the same rules as files on disk."""
+def read_upload(name: str, raw: bytes, now: datetime | None = None) -> list[Document | Rejected]:
+    """The articles in one uploaded file (the web form), read by the same rules as files on disk. A story
+    without an id of its own (every format but JSON/JSONL records that name one) gets a new ``web-…`` id, so an
+    upload never takes the place of another story that happened to come in a file of the same name."""
     path = Path(Path(name.replace("\\", "/")).name or "upload.txt")
     if path.suffix.lower() not in SUFFIXES:
         return [Rejected(path.name, f"unsupported file type {path.suffix or '(none)'!r}; use one of "
                                     f"{', '.join(sorted(SUFFIXES))}")]
-    return list(_read_bytes(raw, path, _file_id(path)))
+    return list(_once_each(_read_bytes(raw, path, new_id(_file_id(path), now))))
+
+
+def new_id(words: str, now: datetime | None = None) -> str:
+    """``web-20261128-101500-hun-sen-visits-beijing``: an id for a story added through the web, from the time
+    and a few words of its title or file name."""
+    words = "-".join(words.split()[:8]).lower()
+    stamp = f"{now or datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
+    return article_id(f"web-{stamp}-{words}")[:120].strip("/-.") or f"web-{stamp}"
 
 
 def _read_bytes(raw: bytes, path: Path, default_id: str) -> Iterator[Document | Rejected]:
