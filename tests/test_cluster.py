@@ -204,3 +204,24 @@ def test_cluster_addresses_that_do_not_work_are_clear_errors(config):
                                                    "scheduler"):
         with cluster.connect("127.0.0.1:9", config, timeout=2):
             pass
+
+
+def test_a_worker_decoding_on_a_cluster_stores_what_a_local_worker_stores(demo_models, config, store, local_cluster,
+                                                                           tmp_path):
+    from workflow import corpus, worker
+
+    documents = list(corpus.read([CORPUS / "voa-cambodia-2018.en.jsonl"]))[:3]
+    alone = Store(f"sqlite:///{tmp_path / 'alone.db'}")
+    for target in (store, alone):
+        for document in documents:
+            pipeline.submit(document, target, "cms")
+    client = local_cluster()
+    with distributed.get_task_stream(client) as tasks:
+        finished = worker.work(store, Registry(config), until_idle=True, cluster=cluster.Cluster(
+            client, home=str(config.home)), log=lambda _: None)
+    assert finished == 3 and any("decode_batch" in str(task["key"]) for task in tasks.data)  # decoded out there
+    assert worker.work(alone, Registry(config), until_idle=True, log=lambda _: None) == 3
+    rows = _rows(store)
+    assert {article for article, _, _ in rows} == {d.id for d in documents}
+    assert rows == _rows(alone)
+    _exactly_once(store)
