@@ -1,8 +1,10 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from workflow.cli import main
@@ -291,3 +293,24 @@ def test_one_deeply_nested_line_never_costs_the_rest_of_the_run(home, tmp_path):
     assert result.returncode == 1, result.stderr
     assert f"{feed}:2" in result.stderr and "nested too deeply" in result.stderr and "Traceback" not in result.stderr
     assert "2 articles stored, 1 errors." in result.stdout
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # pytest's report of 'ignored'
+def test_a_ctrl_c_that_python_swallows_is_raised_again_at_the_next_check(capsys):
+    import signal
+    import time
+
+    from workflow import interrupts
+
+    class CleansUpOnDelete:
+        def __del__(self):  # the signal arrives while Python runs a __del__, where exceptions are ignored
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.5)
+
+    with interrupts.remembered():
+        CleansUpOnDelete()
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.check()
+    assert "Exception ignored" not in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    interrupts.check()  # outside, nothing is remembered

@@ -162,7 +162,7 @@ def test_ctrl_c_records_an_interrupted_run_with_true_counts(demo_models, home, s
     assert process.poll() is None, "the run ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
     stderr = process.communicate(timeout=60)[1]
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr
     assert stderr.strip() == "Interrupted." and "Exception ignored" not in stderr and "Traceback" not in stderr
     with store.read() as session:
         record = session.scalars(select(Run)).one()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from workflow import articles, corpus, glossary, jobs, summarize, texts
+from workflow import articles, corpus, glossary, interrupts, jobs, summarize, texts
 from workflow.articles import ArticleResult
 from workflow.cluster import Cluster, ClusterError
 from workflow.errors import BriefdeskError
@@ -123,6 +123,7 @@ def _run(articles: Callable[[RunReport], list[int]], store: Store, models: Regis
         session.add(record)
     report = RunReport(run_id=record.id)
     status = "failed"
+    progress = _checking(progress)
     try:
         article_ids = articles(report)
         for lang in dict.fromkeys(options.targets):
@@ -269,6 +270,13 @@ def _translate(article_ids: list[int], lang: str, model: Model, store: Store, op
                 if not waiting[number]:
                     commit(number)
         progress(f"translate:{lang}", len(outputs), len(unique))
+
+
+def _checking(progress: Progress) -> Progress:
+    def checked(stage: str, done: int, total: int) -> None:
+        interrupts.check()  # a Ctrl-C that Python swallowed stops the run here (see workflow.interrupts)
+        progress(stage, done, total)
+    return checked
 
 
 def _decode_locally(model: Model, settings: Settings, texts: list[str]) -> Iterator[Batch]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from workflow import __version__
+from workflow import __version__, interrupts
 from workflow.config import Config
 from workflow.errors import BriefdeskError
 
@@ -24,7 +24,8 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with interrupts.remembered():
+                return super().invoke(ctx)
         except BriefdeskError as error:
             if ctx.meta.get("briefdesk.debug"):
                 raise
