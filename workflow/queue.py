@@ -82,9 +82,9 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
         if search or issues:  # counts of the matching articles only: counted from their reviews
             counts = dict.fromkeys(STATUSES, 0)
             counts.update(dict(connection.execute(statements.counts, params).all()))
+            total = None
         else:
-            counts = tally.statuses(lang)
-        total = tally.total(lang, status) if not (search or issues) else None
+            counts, total = tally.statuses(lang), tally.total(lang, status)
         if total is None:
             total = connection.execute(statements.total, params).scalar()
         pages = max(1, math.ceil(total / per_page))
@@ -161,14 +161,14 @@ def fold_counts(store: Store) -> None:
     """Replace the rows of ``queue_counts`` by their sums, one row per (language, status). Safe beside writers
     and other folds: the DELETE takes exactly the rows this transaction sees (and can lock), and puts back their
     sums; rows a concurrent transaction adds meanwhile stay as they are."""
-    with store.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
+    with store.session() as session:
         sums: dict[tuple[str, str], int] = {}
-        for code, state, n in connection.execute(delete(QueueCount).returning(
+        for code, state, n in session.execute(delete(QueueCount).returning(
                 QueueCount.lang, QueueCount.status, QueueCount.n)):
             sums[code, state] = sums.get((code, state), 0) + n
         folded = [{"lang": code, "status": state, "n": n} for (code, state), n in sums.items() if n]
         if folded:
-            connection.execute(insert(QueueCount), folded)
+            session.execute(insert(QueueCount), folded)
 
 
 @dataclass(frozen=True)
