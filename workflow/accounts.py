@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workflow.errors import BriefdeskError
@@ -134,16 +134,20 @@ class Account:
     role: str
 
 
+_SESSION_USER = (select(LoginSession.created_at, LoginSession.seen_at, User.username, User.role)
+                 .join(User, User.id == LoginSession.user_id).where(LoginSession.id == bindparam("digest")))
+"""Built once: building the expression cost more CPU than running it."""
+
+
 def session_user(store: Store, token: str, lifetimes: Lifetimes = Lifetimes()) -> Account | None:
     """The account of a live session, or None (unknown, ended or expired: an expired one is deleted). Runs on
     every page, so it is one indexed read, and a write at most once a minute."""
     now = utcnow()
     digest = _digest(token)
-    with store.engine.connect() as connection:
-        row = connection.execute(select(LoginSession.created_at, LoginSession.seen_at, User.username, User.role)
-                                 .join(User, User.id == LoginSession.user_id)
-                                 .where(LoginSession.id == digest)).first()
-        connection.rollback()
+    # Ended by a COMMIT, not a ROLLBACK: psycopg forgets its prepared statements on every ROLLBACK, so one here
+    # would have every page's statements parsed and planned anew.
+    with store.engine.connect() as connection, connection.begin():
+        row = connection.execute(_SESSION_USER, {"digest": digest}).first()
     if row is None:
         return None
     if now - row.seen_at > lifetimes.idle or now - row.created_at > lifetimes.absolute:
