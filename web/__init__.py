@@ -43,8 +43,8 @@ def create_app(config: Config, overrides: dict | None = None) -> Flask:
     app.extensions["briefdesk_store"] = Store(config.database_url)
     # Plain functions, not template macros: a page calls them hundreds of times (measured: macros and url_for
     # were a third of the queue page's CPU).
-    app.jinja_env.globals.update(lang_name=languages.label, lang_attr=languages.bcp47, status_chip=_status_chip,
-                                 article_url=_article_url)
+    app.jinja_env.globals.update(lang_name=languages.label, lang_attr=languages.bcp47, status_chip=status_chip,
+                                 article_url=article_url)
 
     from web import admin, api, articles, auth, downloads, glossary, queue, security, stats, stories
 
@@ -58,11 +58,11 @@ def create_app(config: Config, overrides: dict | None = None) -> Flask:
 _CHIPS = {status: Markup(f'<span class="chip chip-{status}">{status.replace("_", " ")}</span>') for status in STATUSES}
 
 
-def _status_chip(status: str) -> Markup:
+def status_chip(status: str) -> Markup:
     return _CHIPS.get(status) or Markup('<span class="chip">{0}</span>').format(status)
 
 
-def _article_url(article_id: str) -> str:
+def article_url(article_id: str) -> str:
     """``url_for('articles.show', …)`` without the routing machinery (ids are constrained at ingest)."""
     return f"{request.script_root}/articles/{quote(article_id, safe='/')}"
 
