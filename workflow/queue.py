@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import (
+    DateTime,
     Integer,
     Select,
     String,
@@ -23,7 +24,9 @@ from sqlalchemy import (
     distinct,
     func,
     insert,
+    literal,
     literal_column,
+    null,
     or_,
     select,
     text,
@@ -83,18 +86,24 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
             connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
             # Disabling scans inflates plan costs past the JIT threshold: compiling took 140-240 ms here.
             connection.exec_driver_sql("SET LOCAL jit = off")
-        if search or issues:  # counts of the matching articles only: counted from their reviews
-            counts = dict.fromkeys(STATUSES, 0)
+        counts, articles, asked = dict.fromkeys(STATUSES, 0), None, max(1, page)
+        if statements.combined is not None:  # counts, total and the asked page in one statement
+            rows = connection.execute(statements.combined, {**params, **_window(asked, per_page)}).all()
+            counts.update({row.status: row.n for row in rows if row.part == "count"})
+            total = next(row.n for row in rows if row.part == "total")
+            articles = sorted((row for row in rows if row.part == "page"), key=lambda row: (row.updated_at, row.id),
+                              reverse=True)
+        elif search or issues:  # counts of the matching articles only: counted from their reviews
             counts.update(dict(connection.execute(statements.counts, params).all()))
-            total = None
+            total = connection.execute(statements.total, params).scalar()
         else:
             counts, total = tally.statuses(lang), tally.total(lang, status)
-        if total is None:
-            total = connection.execute(statements.total, params).scalar()
+            if total is None:
+                total = connection.execute(statements.total, params).scalar()
         pages = max(1, math.ceil(total / per_page))
-        page = min(max(1, page), pages)
-        articles = connection.execute(statements.page, {**params, "limit": per_page,
-                                                        "offset": (page - 1) * per_page}).all()
+        page = min(asked, pages)
+        if articles is None or page != asked:
+            articles = connection.execute(statements.page, {**params, **_window(page, per_page)}).all()
         reviews_of, issues_of, jobs_of = _details(dialect)
         ids = [a.id for a in articles]
         reviews = connection.execute(reviews_of, {"ids": ids}).all() if articles else []
@@ -191,16 +200,26 @@ def fold_counts(store: Store) -> None:
             session.execute(insert(QueueCount), folded)
 
 
+def _window(page: int, per_page: int) -> dict[str, int]:
+    return {"limit": per_page, "offset": (page - 1) * per_page}
+
+
 @dataclass(frozen=True)
 class _Statements:
     counts: Select
     total: Select
     page: Select
+    combined: Select | None = None
+    """A PostgreSQL search's counts, total and page in one statement (rows marked "count", "total", "page"), so
+    the words are matched once (a CTE) instead of three times: 8,000 matches cost ~7 ms each time here."""
 
 
 @lru_cache(maxsize=32)
 def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, by_issues: bool) -> _Statements:
     matches = _matches(dialect) if searching else None
+    combine = dialect == "postgresql" and searching and not by_issues
+    if combine:
+        matches = select(matches.cte("matches").c.id)
     if by_issues:
         # Articles with open issues, straight from the (lang, kind, article_id) index: few, so they are read
         # whole and combined with the other filters like the search's matches.
@@ -242,7 +261,17 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, b
     page = (select(Article.id, Article.external_id, Article.title, Article.updated_at)
             .where(Article.id.in_(ids.scalar_subquery()))
             .order_by(Article.updated_at.desc(), Article.id.desc()))
-    return _Statements(counts, total, page)
+    if not combine:
+        return _Statements(counts, total, page)
+    parts = {"count": counts.subquery(), "total": total.subquery(), "page": page.subquery()}
+    nothing = {"status": null().cast(String), "n": null().cast(Integer), "id": null().cast(Integer),
+               "external_id": null().cast(String), "title": null().cast(String),
+               "updated_at": null().cast(DateTime)}
+    given = {"count": ("status", "n"), "total": ("n",), "page": ("id", "external_id", "title", "updated_at")}
+    combined = union_all(*(select(literal(name).label("part"), *(
+        (list(part.c)[given[name].index(column)] if column in given[name] else value).label(column)
+        for column, value in nothing.items())) for name, part in parts.items()))
+    return _Statements(counts, total, page, combined)
 
 
 def _probing(dialect: str, column, matches: Select):
