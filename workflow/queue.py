@@ -264,14 +264,15 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, b
             .order_by(Article.updated_at.desc(), Article.id.desc()))
     if not combine:
         return _Statements(counts, total, page)
-    parts = {"count": counts.subquery(), "total": total.subquery(), "page": page.subquery()}
-    nothing = {"status": null().cast(String), "n": null().cast(Integer), "id": null().cast(Integer),
-               "external_id": null().cast(String), "title": null().cast(String),
-               "updated_at": null().cast(DateTime)}
-    given = {"count": ("status", "n"), "total": ("n",), "page": ("id", "external_id", "title", "updated_at")}
-    combined = union_all(*(select(literal(name).label("part"), *(
-        (list(part.c)[given[name].index(column)] if column in given[name] else value).label(column)
-        for column, value in nothing.items())) for name, part in parts.items()))
+    # Rows of three kinds, told apart by "part": (count, status, n), (total, n) and (page, an article).
+    counted, totalled, paged = counts.subquery(), total.subquery(), page.subquery()
+    no_status, no_n = null().cast(String), null().cast(Integer)
+    no_article = [null().cast(type_).label(name) for name, type_ in
+                  (("id", Integer), ("external_id", String), ("title", String), ("updated_at", DateTime))]
+    combined = union_all(
+        select(literal("count").label("part"), counted.c[0].label("status"), counted.c[1].label("n"), *no_article),
+        select(literal("total"), no_status, totalled.c[0], *no_article),
+        select(literal("page"), no_status, no_n, paged.c.id, paged.c.external_id, paged.c.title, paged.c.updated_at))
     return _Statements(counts, total, page, combined)
 
 
