@@ -1,6 +1,8 @@
 """The schema: migrations and models agree, and migrations go down and up again with data in place, on SQLite
 and on PostgreSQL."""
 
+import time
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -82,3 +84,36 @@ def test_articles_stored_before_headlines_get_theirs(database_url):
                                .order_by(Article.external_id, Sentence.position)).all()
     assert [tuple(r) for r in rows] == [("old", -1, "An old headline", False), ("old", 0, "Text.", True),
                                         ("untitled", 0, "Text.", True)]
+
+
+def test_a_ctrl_c_inside_a_write_leaves_the_database_writable(database_url):
+    """Ctrl-C arriving while a statement runs (here raised right after the driver ran it, as the signal handler
+    would) must not leave the write lock behind: the interrupted run is recorded at once afterwards. On SQLite
+    the connection was closed with its cursor still open and kept the lock until the busy timeout (30 s)."""
+    from sqlalchemy import event, insert
+
+    from workflow.store import Run
+
+    store = Store(database_url)
+    interrupted = []
+
+    @event.listens_for(store.engine, "do_executemany")
+    def interrupt(cursor, statement, parameters, context):
+        cursor.executemany(statement, parameters)
+        if not interrupted:
+            interrupted.append(True)
+            raise KeyboardInterrupt
+        return True
+
+    try:
+        with store.session() as session:
+            session.execute(insert(Run), [{"status": "running"}, {"status": "running"}])
+    except KeyboardInterrupt:
+        started = time.monotonic()
+        with store.session() as session:
+            session.add(Run(status="interrupted"))
+        assert time.monotonic() - started < 5  # not a wait for a lock held by the interrupted statement
+    assert interrupted
+    with store.read() as session:
+        assert session.scalars(select(Run.status)).all() == ["interrupted"]  # the interrupted insert rolled back
+    store.close()

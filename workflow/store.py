@@ -120,6 +120,15 @@ def _engine(url: str) -> Engine:
         def _begin(connection) -> None:
             connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get('sqlite_begin', '')}")
 
+        @event.listens_for(engine, "handle_error")
+        def _close_cursor(context) -> None:
+            # Ctrl-C inside a statement: SQLAlchemy closes the connection but not its cursor, and a connection
+            # closed with a statement still open lives on, write lock and all, until that cursor is collected;
+            # recording the interrupted run then waited 30 s for the lock and failed. Closing it lets go.
+            cursor = getattr(context.execution_context, "cursor", None)
+            if cursor is not None and not isinstance(context.original_exception, Exception):
+                cursor.close()
+
         return engine
     return create_engine(url, pool_pre_ping=True)
 
