@@ -3,10 +3,12 @@ and on PostgreSQL."""
 
 import time
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import OperationalError
 
 from workflow import queue
 from workflow.bench.fill import fill
@@ -117,3 +119,58 @@ def test_a_ctrl_c_inside_a_write_leaves_the_database_writable(database_url):
     with store.read() as session:
         assert session.scalars(select(Run.status)).all() == ["interrupted"]  # the interrupted insert rolled back
     store.close()
+
+
+def test_postgresql_reads_need_no_transaction_but_get_one_when_asked(postgres_server):
+    """PostgreSQL reads run in autocommit: under READ COMMITTED each statement takes its own snapshot either
+    way, so the BEGIN and COMMIT around a page's reads were round trips for nothing. A read that needs settings
+    for its statements (the search's planner settings, SET LOCAL) asks for a transaction, and they end with it.
+    (PostgreSQL only: SQLite's reads are one snapshot transaction, which its pages rely on.)"""
+    url = postgres_server.create_database()
+    store = Store(url)
+    try:
+        with store.reading() as connection:
+            jit = connection.exec_driver_sql("SHOW jit").scalar()
+            ids = [connection.exec_driver_sql("SELECT txid_current()").scalar() for _ in range(2)]
+            assert ids[0] != ids[1]  # two statements, two transactions
+        with store.reading(transaction=True) as connection:
+            ids = [connection.exec_driver_sql("SELECT txid_current()").scalar() for _ in range(2)]
+            assert ids[0] == ids[1]  # one transaction
+            connection.exec_driver_sql(f"SELECT set_config('jit', '{'off' if jit == 'on' else 'on'}', true)")
+            assert connection.exec_driver_sql("SHOW jit").scalar() != jit
+        with store.reading() as connection:  # the same pooled connection: the setting did not outlive its reading
+            assert connection.exec_driver_sql("SHOW jit").scalar() == jit
+        with store.read() as session:  # the ORM's reads too
+            assert session.scalar(select(func.txid_current())) != session.scalar(select(func.txid_current()))
+        with store.session() as session:  # and writes stay one transaction
+            assert session.scalar(select(func.txid_current())) == session.scalar(select(func.txid_current()))
+    finally:
+        store.close()
+        postgres_server.drop_database(url)
+
+
+def test_a_dropped_postgresql_connection_is_replaced_before_use_once_idle(postgres_server):
+    """Pooled connections are checked when they have sat idle (a server restart or an idle timeout drops those),
+    not on every checkout: under load that ping was one more round trip per read. A connection dropped while
+    idle is replaced unseen; one dropped within a second of its last use fails one read, and the pool starts
+    afresh for the next."""
+    url = postgres_server.create_database()
+    store = Store(url)
+
+    def backend() -> int:
+        with store.reading() as connection:
+            return connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+    try:
+        first = backend()
+        postgres_server.execute(f"SELECT pg_terminate_backend({first})")
+        time.sleep(1.2)
+        second = backend()  # no error: the dead connection was found at checkout and replaced
+        assert second != first
+        postgres_server.execute(f"SELECT pg_terminate_backend({second})")
+        with pytest.raises(OperationalError):
+            backend()  # used a moment ago, so not checked: this read fails...
+        assert backend() not in (first, second)  # ...and the next one gets a new connection
+    finally:
+        store.close()
+        postgres_server.drop_database(url)

@@ -21,7 +21,7 @@ def default_workers() -> int:
 def run(app: Flask, host: str, port: int, workers: int | None = None) -> None:
     """Serve ``app`` until interrupted (SIGINT/SIGTERM stop the workers too)."""
     workers = workers or default_workers()
-    app.extensions["briefdesk_store"].engine.dispose()
+    app.extensions["briefdesk_store"].close()
     if sys.platform == "win32":
         waitress_server(app, host, port).run()
         return

@@ -144,9 +144,7 @@ def session_user(store: Store, token: str, lifetimes: Lifetimes = Lifetimes()) -
     every page, so it is one indexed read, and a write at most once a minute."""
     now = utcnow()
     digest = _digest(token)
-    # Ended by a COMMIT, not a ROLLBACK: psycopg forgets its prepared statements on every ROLLBACK, so one here
-    # would have every page's statements parsed and planned anew.
-    with store.engine.connect() as connection, connection.begin():
+    with store.reading() as connection:
         row = connection.execute(_SESSION_USER, {"digest": digest}).first()
     if row is None:
         return None

@@ -35,6 +35,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import aliased
 
 from workflow.glossary import ISSUES
 from workflow.store import Article, Job, QueueCount, Review, Store, TermIssue
@@ -78,9 +79,10 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
     statements = _statements(dialect, bool(lang), bool(status), bool(search), bool(issues))
     params = {"lang": lang, "status": status, "kinds": list(ISSUES),
               **(_search_params(dialect, search) if search else {})}
-    with store.engine.connect() as connection, connection.begin():
+    planned = bool(search) and dialect == "postgresql"
+    with store.reading(transaction=planned) as connection:
         tally = Tally(connection.execute(_TALLY).all())
-        if search and dialect == "postgresql":
+        if planned:
             # The planner does not count decompressing each row's tsvector (~5 KB, TOASTed): for a common word
             # it picks a scan that reads them all (100 ms for 10,000 articles) over the GIN index (7 ms).
             # Disabling scans inflates plan costs past the JIT threshold: compiling took 140-240 ms here, so JIT
@@ -321,12 +323,10 @@ def _search_params(dialect: str, search: str) -> dict[str, str]:
 
 def next_article(store: Store, after: str | None = None) -> str | None:
     """The next article (in queue order: newest first) that still has a language waiting for a decision."""
-    with store.engine.connect() as connection, connection.begin():
-        current = connection.execute(_POSITION, {"external_id": after}).first() if after else None
-        if current is not None:
-            found = connection.execute(_PENDING_AFTER, {"updated_at": current.updated_at, "id": current.id}).scalar()
-            if found:
-                return found
+    with store.reading() as connection:
+        found = connection.execute(_PENDING_AFTER, {"external_id": after}).scalar() if after else None
+        if found:
+            return found
         first = connection.execute(_PENDING_FIRST).scalar()
         return first if first != after else None
 
@@ -334,6 +334,7 @@ def next_article(store: Store, after: str | None = None) -> str | None:
 _WAITING = select(Review.article_id).where(Review.article_id == Article.id, Review.status.in_(PENDING)).exists()
 _PENDING_FIRST = (select(Article.external_id).where(_WAITING)
                   .order_by(Article.updated_at.desc(), Article.id.desc()).limit(1))
-_PENDING_AFTER = _PENDING_FIRST.where(
-    tuple_(Article.updated_at, Article.id) < tuple_(bindparam("updated_at"), bindparam("id")))
-_POSITION = select(Article.updated_at, Article.id).where(Article.external_id == bindparam("external_id"))
+_CURRENT = aliased(Article)
+_PENDING_AFTER = _PENDING_FIRST.where(  # after the given article's place, found in the same statement
+    tuple_(Article.updated_at, Article.id) < select(_CURRENT.updated_at, _CURRENT.id).where(
+        _CURRENT.external_id == bindparam("external_id")).scalar_subquery())

@@ -142,7 +142,7 @@ class ArticleView:
 def article_view(store: Store, external_id: str) -> ArticleView:
     """Everything the article page shows, read in one transaction with statements built once (this page is
     opened more than any other)."""
-    with store.engine.connect() as connection, connection.begin():
+    with store.reading() as connection:
         article = connection.execute(_ARTICLE, {"external_id": external_id}).first()
         if article is None:
             raise ReviewError(f"no article {external_id!r}")

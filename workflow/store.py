@@ -7,12 +7,13 @@ store upgrades it to the latest. The tables are importable from here too, as eve
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.errors import BriefdeskError
@@ -56,6 +57,7 @@ class Store:
                 raise StoreError(f"cannot open the database {_safe(url)}: {error.orig}") from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._reader = _reading_engine(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -70,11 +72,28 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only transaction (never blocks, never blocked by the writer under WAL)."""
-        with self._sessions() as session, session.begin():
+        with self._sessions(bind=self._reader) as session, session.begin():
             yield session
 
+    @contextmanager
+    def reading(self, *, transaction: bool = False) -> Iterator[Connection]:
+        """A connection for reads with prebuilt Core statements (the pages opened most: queue, article, the
+        session check), isolated as ``read()``; ``transaction``: in a transaction on every database, for
+        settings that last until its end (``SET LOCAL``)."""
+        with self._reader.connect() as connection, connection.begin():
+            if transaction and self._reader is not self.engine:
+                # The reader is in autocommit: psycopg's own transaction block sends BEGIN and COMMIT (or
+                # ROLLBACK) around the statements on the same connection, so no second pool is warmed for this.
+                with connection.connection.driver_connection.transaction():
+                    yield connection
+            else:
+                yield connection
+
     def close(self) -> None:
+        """Close every pooled connection (the store still works after: it reconnects on demand)."""
         self.engine.dispose()
+        if self._reader is not self.engine:
+            self._reader.dispose()
 
 
 def make_engine(url: str) -> Engine:
@@ -130,7 +149,38 @@ def _engine(url: str) -> Engine:
                 cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return _pinged_when_idle(create_engine(url))
+
+
+def _reading_engine(engine: Engine) -> Engine:
+    """The engine reads go through. On SQLite, the store's own: a read transaction there is one snapshot, which
+    a page's several statements rely on. On PostgreSQL, a second pool in autocommit: under its default READ
+    COMMITTED each statement takes its own snapshot, in a transaction or not, so the BEGIN and COMMIT around a
+    page's reads were two round trips (of four for the session check) that bought nothing."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return _pinged_when_idle(create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None))
+
+
+def _pinged_when_idle(engine: Engine, idle_seconds: float = 1.0) -> Engine:
+    """Check that a pooled connection is alive when it has sat unused for a while (a server restart or an idle
+    timeout drops those), not on every checkout as ``pool_pre_ping`` does: under load that ping was one more
+    round trip per page read. A dead one is replaced before use (the pool retries on DisconnectionError)."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:
+        since = record.info.pop("checked_in", None)
+        if since is not None and time.monotonic() - since > idle_seconds:
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except engine.dialect.loaded_dbapi.Error as error:
+                raise DisconnectionError(f"a pooled connection was dead: {error}") from error
+
+    return engine
 
 
 def migrations():

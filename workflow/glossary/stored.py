@@ -21,15 +21,16 @@ def entries(session: Session) -> list[Entry]:
 
 def load(session: Session) -> Glossary:
     """The stored glossary, compiled; reused while no entry changed (every change adds a ``term_changes`` row)."""
-    version = session.execute(select(select(func.count(Term.id)).scalar_subquery(),
-                                     select(func.max(TermChange.id)).scalar_subquery())).one()
-    key = (session.get_bind().engine.url.render_as_string(), *version)
+    session.flush()  # a change made in this session counts (the ORM's autoflush; Core statements skip it)
+    connection = session.connection()  # Core, not the ORM: this check runs on every article page
+    key = (connection.engine.url, *connection.execute(_VERSION).one())
     if _compiled.get("key") != key:
         _compiled.update(key=key, glossary=Glossary(entries(session)))
     return _compiled["glossary"]
 
 
 _compiled: dict = {}
+_VERSION = select(select(func.count(Term.id)).scalar_subquery(), select(func.max(TermChange.id)).scalar_subquery())
 
 
 def save(session: Session, entry: Entry, username: str) -> tuple[str, Entry]:
