@@ -32,7 +32,9 @@ def run(config: Config, articles: int = 10_000, requests: int = 400, clients: in
         workers: int | None = None, database_url: str | None = None) -> dict:
     """Fill a private store with ``articles``, serve it on loopback with ``briefdesk serve``, and time queue
     and article pages under ``clients`` concurrent clients making ``requests`` requests in all (bounded, then it
-    stops). One untimed request per client first, as a running server has open connections and warm caches.
+    stops). First an untimed round: each client opens each kind of page once, as a running server has open
+    connections and has compiled its templates and statements (the first of each kind in a worker costs 5-60 ms
+    more, enough to set a short run's p95).
     The store is SQLite in a private data dir, or the (empty or earlier filled) database at ``database_url``."""
     workers = workers or default_workers()
     serve_home = config.home / "bench" / f"serve-{articles}"
@@ -87,8 +89,14 @@ def run(config: Config, articles: int = 10_000, requests: int = 400, clients: in
                     timings.setdefault(kind, []).append(elapsed)
                     failures[0] += not ok
 
-        warm = [threading.Thread(target=lambda p: opener.open(base + p).read(), args=(paths[i][1],))
-                for i in range(clients)]
+        kinds = ["/?page=2", "/?status=new&lang=km", "/?status=approved", "/?lang=zh&page=3", "/?q=Phnom",
+                 f"/articles/bench-{articles - 1:05d}"]
+
+        def warm_up(first: int) -> None:
+            for path in kinds[first:] + kinds[:first]:
+                opener.open(base + path).read()
+
+        warm = [threading.Thread(target=warm_up, args=(i % len(kinds),)) for i in range(clients)]
         for thread in warm:
             thread.start()
         for thread in warm:

@@ -81,7 +81,7 @@ def bench_summarize(as_json) -> None:
 @click.option("--articles", type=click.IntRange(min=100), default=10_000, show_default=True,
               help="Articles in the store it serves (built once into the data dir).")
 @click.option("--requests", "request_count", type=click.IntRange(min=10), default=400, show_default=True,
-              help="Timed requests in all, after one untimed request per client.")
+              help="Timed requests in all, after an untimed round of each kind of page per client.")
 @click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True, help="Concurrent clients.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Server processes  [default: as serve].")
 @click.option("--database-url", help="Serve this database (e.g. postgresql+psycopg://…; an empty one is filled) "
