@@ -124,6 +124,22 @@ def test_entries_are_added_edited_and_deleted_with_history(store):
         assert changes[0].after is None and session.scalar(select(TermChange.en).limit(1)) == "Hor Namhong"
 
 
+
+def test_a_glossary_read_inside_a_rolled_back_change_is_not_served_later(store):
+    """A change checked in its own transaction (as the review app does) compiles the glossary with the change;
+    rolled back, it must not be served afterwards, even when the next change has the same count and newest
+    change id (SQLite reuses the rolled-back ids)."""
+    with store.session() as session:
+        glossary.save(session, SEN, "ada")
+    with pytest.raises(RuntimeError), store.session() as session:
+        glossary.save(session, NAMHONG, "ada")
+        assert "Hor Namhong" in [e.en for e in glossary.load(session).entries]
+        raise RuntimeError("the recheck failed")
+    with store.session() as session:
+        glossary.save(session, CPP, "ada")
+    with store.read() as session:
+        assert sorted(e.en for e in glossary.load(session).entries) == ["Cambodian People's Party", "Sen"]
+
 def _translated(store, external_id: str, lang: str) -> list[tuple[str, str]]:
     with store.read() as session:
         return list(session.execute(

@@ -7,9 +7,9 @@ store upgrades it to the latest. The tables are importable from here too, as eve
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from time import monotonic
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -80,13 +80,12 @@ class Store:
         """A connection for reads with prebuilt Core statements (the pages opened most: queue, article, the
         session check), isolated as ``read()``; ``transaction``: in a transaction on every database, for
         settings that last until its end (``SET LOCAL``)."""
-        with self._reader.connect() as connection, connection.begin():
+        with self._reader.connect() as connection:
             if transaction and self._reader is not self.engine:
-                # The reader is in autocommit: psycopg's own transaction block sends BEGIN and COMMIT (or
-                # ROLLBACK) around the statements on the same connection, so no second pool is warmed for this.
-                with connection.connection.driver_connection.transaction():
-                    yield connection
-            else:
+                # Out of autocommit for this checkout only: a flag on the driver's connection (no round trip),
+                # set back when it returns to the pool.
+                connection.execution_options(isolation_level=self._reader.dialect.default_isolation_level)
+            with connection.begin():
                 yield connection
 
     def close(self) -> None:
@@ -159,7 +158,10 @@ def _reading_engine(engine: Engine) -> Engine:
     page's reads were two round trips (of four for the session check) that bought nothing."""
     if engine.dialect.name != "postgresql":
         return engine
-    return _pinged_when_idle(create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None))
+    with engine.connect():  # the server's default isolation is known once connected
+        if engine.dialect.default_isolation_level != "READ COMMITTED":
+            return engine  # a database set to REPEATABLE READ or stricter: a page's reads stay one snapshot
+    return _pinged_when_idle(create_engine(engine.url, isolation_level="AUTOCOMMIT"))
 
 
 def _pinged_when_idle(engine: Engine, idle_seconds: float = 1.0) -> Engine:
@@ -169,12 +171,12 @@ def _pinged_when_idle(engine: Engine, idle_seconds: float = 1.0) -> Engine:
 
     @event.listens_for(engine, "checkin")
     def _checked_in(_dbapi_connection, record) -> None:
-        record.info["checked_in"] = time.monotonic()
+        record.info["checked_in"] = monotonic()
 
     @event.listens_for(engine, "checkout")
     def _checked_out(dbapi_connection, record, _proxy) -> None:
         since = record.info.pop("checked_in", None)
-        if since is not None and time.monotonic() - since > idle_seconds:
+        if since is not None and monotonic() - since > idle_seconds:
             try:
                 engine.dialect.do_ping(dbapi_connection)
             except engine.dialect.loaded_dbapi.Error as error:

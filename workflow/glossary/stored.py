@@ -24,12 +24,17 @@ def load(session: Session) -> Glossary:
     session.flush()  # a change made in this session counts (the ORM's autoflush; Core statements skip it)
     connection = session.connection()  # Core, not the ORM: this check runs on every article page
     key = (connection.engine.url, *connection.execute(_VERSION).one())
+    if session.info.get(_UNCOMMITTED):
+        # Not cached: if this transaction rolls back, SQLite reuses its ids, and a later change could show the
+        # same count and newest id with other entries.
+        return Glossary(entries(session))
     if _compiled.get("key") != key:
         _compiled.update(key=key, glossary=Glossary(entries(session)))
     return _compiled["glossary"]
 
 
 _compiled: dict = {}
+_UNCOMMITTED = "glossary changed"  # session.info: this transaction changed the glossary
 _VERSION = select(select(func.count(Term.id)).scalar_subquery(), select(func.max(TermChange.id)).scalar_subquery())
 
 
@@ -55,6 +60,7 @@ def save(session: Session, entry: Entry, username: str) -> tuple[str, Entry]:
     term.note, term.username = entry.note, username
     session.flush()
     action = "add" if before is None else "edit"
+    session.info[_UNCOMMITTED] = True
     session.add(TermChange(term_id=term.id, en=entry.en, action=action, before=before, after=after,
                            username=username))
     return action, _entry(term)
@@ -65,6 +71,7 @@ def remove(session: Session, term_id: int, username: str) -> Entry:
     if term is None:
         raise GlossaryError(f"no glossary entry {term_id}")
     entry = _entry(term)
+    session.info[_UNCOMMITTED] = True
     session.add(TermChange(term_id=term.id, en=term.en, action="delete", before=entry.data(), after=None,
                            username=username))
     session.delete(term)  # its term issues go with it (ON DELETE CASCADE)
