@@ -27,6 +27,9 @@ from workflow.bench.fill import fill
 from workflow.config import Config
 from workflow.store import Store
 
+FILTERS = ["/?status=new&lang=km", "/?status=approved", "/?lang=zh&page=3"]
+"""The filtered queue pages the clients open (each also warmed up once per client)."""
+
 
 def run(config: Config, articles: int = 10_000, requests: int = 400, clients: int = 8,
         workers: int | None = None, database_url: str | None = None) -> dict:
@@ -67,7 +70,7 @@ def run(config: Config, articles: int = 10_000, requests: int = 400, clients: in
             kind = rng.choice(["queue", "queue", "filter", "search", "article", "article"])
             paths.append((kind, {
                 "queue": f"/?page={rng.randint(1, articles // 50)}",
-                "filter": rng.choice(["/?status=new&lang=km", "/?status=approved", "/?lang=zh&page=3"]),
+                "filter": rng.choice(FILTERS),
                 "search": f"/?q={rng.choice(['Hun+Sen', 'election', 'garment', 'Phnom'])}",
                 "article": f"/articles/bench-{rng.randrange(articles):05d}",
             }[kind]))
@@ -89,8 +92,7 @@ def run(config: Config, articles: int = 10_000, requests: int = 400, clients: in
                     timings.setdefault(kind, []).append(elapsed)
                     failures[0] += not ok
 
-        kinds = ["/?page=2", "/?status=new&lang=km", "/?status=approved", "/?lang=zh&page=3", "/?q=Phnom",
-                 f"/articles/bench-{articles - 1:05d}"]
+        kinds = ["/?page=2", *FILTERS, "/?q=Phnom", f"/articles/bench-{articles - 1:05d}"]
 
         def warm_up(first: int) -> None:
             for path in kinds[first:] + kinds[:first]:

@@ -21,13 +21,12 @@ def entries(session: Session) -> list[Entry]:
 
 def load(session: Session) -> Glossary:
     """The stored glossary, compiled; reused while no entry changed (every change adds a ``term_changes`` row)."""
-    session.flush()  # a change made in this session counts (the ORM's autoflush; Core statements skip it)
-    connection = session.connection()  # Core, not the ORM: this check runs on every article page
-    key = (connection.engine.url, *connection.execute(_VERSION).one())
     if session.info.get(_UNCOMMITTED):
         # Not cached: if this transaction rolls back, SQLite reuses its ids, and a later change could show the
         # same count and newest id with other entries.
         return Glossary(entries(session))
+    connection = session.connection()  # Core, not the ORM: this check runs on every article page
+    key = (connection.engine.url, *connection.execute(_VERSION).one())
     if _compiled.get("key") != key:
         _compiled.update(key=key, glossary=Glossary(entries(session)))
     return _compiled["glossary"]
