@@ -3,15 +3,18 @@
 The model is loaded once per run and the pending sentences of the whole run are decoded together: in windows of
 about 16k source tokens in input order, sorted by length inside and cut into batches of about 2k padded
 tokens (``plan``), so sentences of similar length from many articles share a batch while whole articles still
-come back early for commits. A cluster run decodes exactly the same batches on its workers.
+come back early for commits (the first window is one batch, and batches stream back as they finish). A cluster
+run decodes exactly the same batches on its workers.
 ``argostranslate.translate`` (spaCy, stanza, torch: seconds and hundreds of MB) is never imported:
 tokenization uses the package's SentencePiece model directly.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -23,6 +26,7 @@ LENGTH_PENALTY = 0.2  # argostranslate's setting, so outputs match it
 MAX_BATCH_TOKENS = 2048
 MAX_DECODING_LENGTH = 256
 WINDOW_TOKENS = 16_384
+QUEUED_PER_WORKER = 4  # CTranslate2's own queue size per translation worker (max_queued_batches=0)
 
 
 def split_threads(total: int = 0) -> tuple[int, int]:
@@ -81,16 +85,19 @@ class Tokenizer:
 def plan(sources: list[list[str]], batch_tokens: int, window_tokens: int = WINDOW_TOKENS) -> list[list[int]]:
     """The decoding batches, as lists of indices into ``sources``: windows of about ``window_tokens`` tokens
     in input order (so whole articles finish early, for commits), sorted by length inside, cut into batches
-    whose padded size (sentences × longest) stays within ``batch_tokens``. Local and cluster runs decode the
-    same batches, hence the same text."""
+    whose padded size (sentences × longest) stays within ``batch_tokens``. The first window holds only about
+    one batch's worth, so a run commits its first articles after one batch rather than after a whole window
+    (seconds instead of a minute on a slow machine; an interrupted run has finished work behind it early).
+    Local and cluster runs decode the same batches, hence the same text."""
     batches: list[list[int]] = []
     window: list[int] = []
     total = 0
+    limit = min(batch_tokens, window_tokens)
     for index in range(len(sources) + 1):
         if index < len(sources):
             window.append(index)
             total += len(sources[index])
-        if window and (index == len(sources) or total >= window_tokens):
+        if window and (index == len(sources) or total >= limit):
             batch: list[int] = []
             for member in sorted(window, key=lambda i: len(sources[i])):
                 if batch and (len(batch) + 1) * len(sources[member]) > batch_tokens:
@@ -98,7 +105,7 @@ def plan(sources: list[list[str]], batch_tokens: int, window_tokens: int = WINDO
                     batch = []
                 batch.append(member)
             batches.append(batch)
-            window, total = [], 0
+            window, total, limit = [], 0, window_tokens
     return batches
 
 
@@ -138,18 +145,31 @@ class Translator:
         return max(1, min(MAX_DECODING_LENGTH, limit - len(self.model.target_prefix) - 1))
 
     def decode(self, sources: list[list[str]], batches: list[list[int]]) -> Iterator[Batch]:
-        """Each planned batch as one CTranslate2 batch, all queued at once (asynchronously) so the translation
-        workers never wait between batches; results come back batch after batch, in plan order."""
+        """Each planned batch as one CTranslate2 batch, submitted asynchronously a few batches ahead of the
+        results, so the translation workers never wait between batches; results come back batch after batch,
+        in plan order, each as soon as it is done.
+
+        CTranslate2's queue holds four batches per worker and blocks a submission beyond that: queueing every
+        batch at once held the first results back until nearly all were decoded (no article was committed before
+        then, and an interrupted run lost them all). So no more than that many are ever in flight."""
         prefix = self.model.target_prefix
-        queued = [
-            (batch, self._ct2.translate_batch(
+
+        def submit(batch: list[int]):
+            return batch, self._ct2.translate_batch(
                 [sources[i] for i in batch], target_prefix=[prefix] * len(batch) if prefix else None,
                 beam_size=self.settings.beam_size, length_penalty=LENGTH_PENALTY, replace_unknowns=True,
-                max_decoding_length=self.max_decoding_length, return_scores=True, asynchronous=True))
-            for batch in batches
-        ]
-        for batch, pending in queued:
-            yield [(index, self._translation(result.result())) for index, result in zip(batch, pending)]
+                max_decoding_length=self.max_decoding_length, return_scores=True, asynchronous=True)
+
+        upcoming = iter(batches)
+        in_flight = deque(submit(batch) for batch in itertools.islice(upcoming, QUEUED_PER_WORKER
+                                                                      * self.settings.inter_threads))
+        while in_flight:
+            batch, pending = in_flight.popleft()
+            results = [result.result() for result in pending]
+            following = next(upcoming, None)
+            if following is not None:
+                in_flight.append(submit(following))
+            yield [(index, self._translation(result)) for index, result in zip(batch, results)]
 
     def _translation(self, result) -> Translation:
         prefix = self.model.target_prefix
