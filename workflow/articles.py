@@ -56,10 +56,16 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
     """Store ``document`` in the caller's transaction: a new article, the same one unchanged (its brief redone
     if the summary settings changed), or its new text (sentences rebuilt, earlier translations gone)."""
     conflict = ""
+    article = session.scalar(select(Article).where(Article.external_id == document.id))
+    if article is not None and article.content_hash == document.content_hash and article.summary_key == how.key:
+        # The same story with the same brief settings: nothing to redo, not even splitting it (a rerun of a big
+        # batch, or one resumed after an interruption, goes straight to what is left to translate).
+        body = [s for s in article.sentences if s.position != HEADLINE]
+        return Stored(article.id, ArticleResult(document.id, document.title, len(body),
+                                                sum(s.in_brief for s in body)))
     sentences = segment.split_sentences(document.text)
     if not sentences:
         raise ValueError("no sentences found")
-    article = session.scalar(select(Article).where(Article.external_id == document.id))
     if article is not None and article.content_hash != document.content_hash and not replace \
             and _has_editorial_work(session, article):
         # A different story under an id that holds editors' work: keep both, never overwrite silently.
