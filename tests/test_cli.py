@@ -314,3 +314,16 @@ def test_a_ctrl_c_that_python_swallows_is_raised_again_at_the_next_check(capsys)
     assert "Exception ignored" not in capsys.readouterr().err
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     interrupts.check()  # outside, nothing is remembered
+
+
+def test_each_error_is_one_whole_line_however_long_its_path_or_whatever_brackets_it_holds(demo_models, tmp_path):
+    """Rich wrapped error lines at 80 columns and read ``[...]`` in a file name as markup: a path could not be
+    found in the output, or lost characters."""
+    folder = tmp_path / ("a-folder-with-a-long-name-" * 4 + "[red]kept")
+    folder.mkdir()
+    (folder / "empty.txt").write_text("")
+    (folder / "story.txt").write_text("Prince\n\nHun Sen’s forces won and the prince went into exile.\n")
+    result = _briefdesk("run", str(folder), "--to", "zh")
+    assert result.returncode == 1, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error ")]
+    assert line.startswith(f"error {folder / 'empty.txt'} (ingest): "), result.stderr

@@ -73,6 +73,7 @@ def _tuned(settings) -> bool:
 
 def _print_report(report, targets) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     out = Console()
@@ -96,9 +97,10 @@ def _print_report(report, targets) -> None:
     if report.articles and report.translated_nothing and report.models:
         out.print("Nothing to translate: every article is unchanged and already translated with these models "
                   "and settings.")
+    errors = Console(stderr=True, soft_wrap=True)  # one line per error, whatever the width: paths stay whole
     for error in report.errors:
-        Console(stderr=True).print(f"[red]error[/] {error['item']} ({error['stage']}): {error['reason']}",
-                                   highlight=False)
+        errors.print(f"[red]error[/] {escape(error['item'])} ({error['stage']}): {escape(error['reason'])}",
+                     highlight=False)
     out.print(f"{len(report.articles)} articles stored, {len(report.errors)} errors.")
 
 
