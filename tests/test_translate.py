@@ -1,4 +1,4 @@
-from workflow.translate import Settings, Translator
+from workflow.translate import QUEUED_PER_WORKER, Settings, Translator
 
 
 def test_demo_models_reproduce_their_training_sentences_exactly(demo_models, references):
@@ -24,3 +24,15 @@ def test_the_demo_models_cut_input_longer_than_their_position_table(demo_models)
     assert demo_models["km"].max_positions == 512
     [result] = translator.translate([" ".join(["Cambodia's ruling party won every seat."] * 100)])
     assert result.tokens <= translator.max_decoding_length
+
+
+def test_decoding_keeps_no_more_batches_in_flight_than_ctranslate2_queues(demo_models, references):
+    """Queueing every batch at once blocked in CTranslate2 (its queue holds four per worker) until nearly all
+    were decoded, so no result came back, and no article was committed, before the end of the language."""
+    translator = Translator(demo_models["km"], Settings(inter_threads=1, intra_threads=1))
+    sources = [translator.encode(r["en"]) for r in references] * 4
+    stream = translator.decode(sources, [[i] for i in range(len(sources))])  # a batch per sentence: many
+    first = next(stream)
+    in_flight = translator._ct2.num_active_batches  # queued or running
+    assert first[0][0] == 0 and in_flight <= QUEUED_PER_WORKER
+    assert sorted(i for batch in [first, *stream] for i, _ in batch) == list(range(len(sources)))
