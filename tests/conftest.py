@@ -30,6 +30,12 @@ BOTH_BACKENDS = {"test_store", "test_pipeline", "test_review", "test_review_libr
                  "test_export", "test_faults", "test_web", "test_sessions", "test_glossary_web"}
 
 
+def pytest_collection_modifyitems(items):
+    # The slow tests first (a stable sort keeps the order otherwise): the workers start on them together and the
+    # many quick tests fill in around them, instead of one slow test running alone at the end.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_generate_tests(metafunc):
     if "database_url" in metafunc.fixturenames and metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_BACKENDS:
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
@@ -57,16 +63,42 @@ def postgres_server():
 @pytest.fixture
 def database_url(request, home, monkeypatch) -> str:
     """This test's database: SQLite in its data dir, or (parametrized) a fresh database on the test server,
-    also in DATABASE_URL for the commands the test runs."""
-    if getattr(request, "param", "sqlite") == "sqlite":
+    also in DATABASE_URL for the commands the test runs. Either is a copy of a template built once per session:
+    migrated to head, or, for a test that uses ``reviewed_store``, holding the reviewed stories too."""
+    kind = getattr(request, "param", "sqlite")
+    template = request.getfixturevalue(f"{'reviewed' if 'reviewed_store' in request.fixturenames else 'migrated'}"
+                                       f"_{kind}")
+    if kind == "sqlite":
         home.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, home / "briefdesk.db")
         yield f"sqlite:///{home / 'briefdesk.db'}"
         return
     server = request.getfixturevalue("postgres_server")
-    url = server.create_database()
+    url = server.create_database(template=template)
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
     server.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file migrated to head, copied for each test (a copy costs a millisecond, a migration far more)."""
+    from workflow.store import Store
+
+    path = tmp_path_factory.mktemp("migrated") / "briefdesk.db"
+    Store(f"sqlite:///{path}").close()
+    return _closed_sqlite(path)
+
+
+@pytest.fixture(scope="session")
+def migrated_postgresql(postgres_server) -> str:
+    return postgres_server.migrated
+
+
+def _closed_sqlite(path: Path) -> Path:
+    # A copy must be the whole database: every pooled connection closed, so nothing is left in a -wal file.
+    assert not path.with_name(path.name + "-wal").exists(), "the template still has a write-ahead log"
+    return path
 
 
 @pytest.fixture
@@ -84,10 +116,23 @@ def registry(config):
     return Registry(config)
 
 
+@pytest.fixture(scope="session")
+def demo_packages(tmp_path_factory) -> Path:
+    """The bundled demo models installed once per session, by the real ``models add`` (unpacked, checked,
+    test-translated): each test's data dir gets a copy of the result."""
+    from workflow.config import Config
+    from workflow.models import Registry
+
+    registry = Registry(Config.at(tmp_path_factory.mktemp("demo-packages")))
+    registry.install_demo()
+    return registry.packages_dir
+
+
 @pytest.fixture
-def demo_models(registry):
-    """The bundled demo models, installed with `models add` into this test's home."""
-    return {m.to_code: m for m in registry.install_demo()}
+def demo_models(registry, demo_packages):
+    """The bundled demo models, installed in this test's data dir (a copy of the session's installation)."""
+    shutil.copytree(demo_packages, registry.packages_dir, dirs_exist_ok=True)
+    return {m.to_code: m for m in registry.installed() if m.demo}
 
 
 @pytest.fixture
@@ -132,24 +177,66 @@ def no_network(monkeypatch) -> list:
 
 
 @pytest.fixture
-def reviewed_store(demo_models, registry, store):
-    """A store with the seed story and two VOA stories translated by the demo models, and three users."""
+def reviewed_store(demo_models, registry, store, reviewed_batch):
+    """A store with the seed story and two VOA stories translated by the demo models, and three users: a copy
+    of a template built once per session and back-end (see ``database_url``), with the batch folder it was
+    translated from in this test's data dir (``home/batch``)."""
+    shutil.copytree(reviewed_batch, registry.config.home / "batch")
+    return store
+
+
+REVIEWED_STORIES = ("voa-khm-2018-party-khmer-rouge", "voa-khm-2018-party-FUNCINPEC")
+REVIEWED_USERS = (("rita", "reader"), ("eddie", "editor"), ("erin", "editor"), ("ada", "admin"))
+
+
+@pytest.fixture(scope="session")
+def reviewed_batch(tmp_path_factory) -> Path:
+    """The folder the reviewed store is translated from: two VOA stories and the seed story."""
     import json
 
-    from workflow import accounts, pipeline
-
-    stories = [json.loads(line) for line in (CORPUS / "voa-cambodia-2018.en.jsonl").read_text().splitlines()]
-    batch = registry.config.home / "batch"
+    batch = tmp_path_factory.mktemp("reviewed") / "batch"
     batch.mkdir()
-    (batch / "voa.jsonl").write_text("\n".join(json.dumps(s) for s in stories
-                                               if s["id"] in ("voa-khm-2018-party-khmer-rouge",
-                                                              "voa-khm-2018-party-FUNCINPEC")))
+    stories = [json.loads(line) for line in (CORPUS / "voa-cambodia-2018.en.jsonl").read_text().splitlines()]
+    (batch / "voa.jsonl").write_text("\n".join(json.dumps(s) for s in stories if s["id"] in REVIEWED_STORIES))
     shutil.copy(CORPUS / "hor-namhong-china-visit.en.txt", batch)
-    report = pipeline.run([batch], store, registry)
-    assert not report.errors
-    for name, role in (("rita", "reader"), ("eddie", "editor"), ("erin", "editor"), ("ada", "admin")):
-        accounts.add_user(store, name, f"{name}-password", role)
-    return store
+    return batch
+
+
+def _review(url: str, demo_packages: Path, batch: Path, home: Path) -> None:
+    """Translate ``batch`` into the database at ``url`` with the demo models, and add the users."""
+    from workflow import accounts, pipeline
+    from workflow.config import Config
+    from workflow.models import Registry
+    from workflow.store import Store
+
+    registry = Registry(Config.at(home, database_url=url))
+    shutil.copytree(demo_packages, registry.packages_dir, dirs_exist_ok=True)
+    store = Store(url)
+    try:
+        report = pipeline.run([batch], store, registry)
+        assert not report.errors
+        for name, role in REVIEWED_USERS:
+            accounts.add_user(store, name, f"{name}-password", role)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def reviewed_sqlite(tmp_path_factory, migrated_sqlite, demo_packages, reviewed_batch) -> Path:
+    home = tmp_path_factory.mktemp("reviewed-sqlite")
+    path = home / "briefdesk.db"
+    shutil.copyfile(migrated_sqlite, path)
+    _review(f"sqlite:///{path}", demo_packages, reviewed_batch, home)
+    return _closed_sqlite(path)
+
+
+@pytest.fixture(scope="session")
+def reviewed_postgresql(tmp_path_factory, postgres_server, demo_packages, reviewed_batch) -> str:
+    from tests.postgres import REVIEWED
+
+    postgres_server.execute(f"CREATE DATABASE {REVIEWED} TEMPLATE {postgres_server.migrated}")
+    _review(postgres_server.url(REVIEWED), demo_packages, reviewed_batch, tmp_path_factory.mktemp("reviewed-pg"))
+    return REVIEWED
 
 
 @pytest.fixture

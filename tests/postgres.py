@@ -2,7 +2,8 @@
 
 ``initdb`` and ``postgres`` refuse to run as root (and CI runs as root), so as root the server runs as the
 ``postgres`` user that Debian's package creates. Each test gets its own database, copied from a template that
-was migrated once, so a test costs one ``CREATE DATABASE`` rather than a full migration.
+was built once (migrated, or holding the reviewed stories too), so a test costs one ``CREATE DATABASE`` rather
+than a migration and a translation run.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-TEMPLATE = "briefdesk_template"
+TEMPLATE = "briefdesk_template"  # migrated to head
+REVIEWED = "briefdesk_reviewed"  # the reviewed stories too (tests/conftest.py builds it)
 
 
 def binaries() -> Path | None:
@@ -72,9 +74,13 @@ class PostgresServer:
         self.execute(f"CREATE DATABASE {TEMPLATE}")
         Store(self.url(TEMPLATE)).close()
 
-    def create_database(self, *, migrated: bool = True) -> str:
+    migrated = TEMPLATE
+
+    def create_database(self, *, migrated: bool = True, template: str | None = None) -> str:
+        """A new database: a copy of ``template`` (by default the migrated one), or empty if not ``migrated``."""
         name = f"test_{os.getpid()}_{next(self._names)}"
-        self.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {TEMPLATE}" if migrated else ""))
+        template = template or (TEMPLATE if migrated else None)
+        self.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
