@@ -4,6 +4,7 @@ the benchmark model stops where a real model would."""
 import json
 
 import numpy as np
+import pytest
 
 from workflow import pipeline
 from workflow.corpus import sample_dir
@@ -39,6 +40,7 @@ def test_pipeline_output_equals_one_raw_translate_batch(demo_models, registry, s
     assert report.tokens["zh"] == sum(len(r.hypotheses[0]) for r in raw)
 
 
+@pytest.mark.slow
 def test_benchmark_model_has_real_size_and_tracks_source_length(tmp_path):
     import zipfile
 

@@ -5,6 +5,7 @@ import json
 import random
 import shutil
 
+import pytest
 from sqlalchemy import func, select
 
 from workflow import corpus, pipeline
@@ -67,6 +68,7 @@ def generate(folder, rng: random.Random) -> dict[str, str]:
     return kinds
 
 
+@pytest.mark.slow
 def test_fuzzed_batch_never_crashes_and_good_items_complete(demo_models, registry, store, tmp_path):
     folder = tmp_path / "fuzz"
     folder.mkdir()

@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parent.parent
 def installed(tmp_path_factory) -> Path:
     """The wheel built from this checkout, unpacked into a folder that shadows the editable install."""
     folder = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    str(REPO), "-w", str(folder / "dist")], check=True, capture_output=True)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                            str(REPO), "-w", str(folder / "dist")], capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
     wheel = next((folder / "dist").glob("briefdesk-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(folder / "site")

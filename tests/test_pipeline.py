@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import delete, func, select
 
 from workflow import models, pipeline
@@ -14,6 +15,7 @@ def run(paths, store, **options):
     return pipeline.run(paths, store, Registry(Config.from_env()), pipeline.Options(**options))
 
 
+@pytest.mark.slow
 def test_corpus_run_gives_every_article_translations_and_briefs(demo_models, store, references, no_network):
 
     report = run([CORPUS], store)
