@@ -26,13 +26,19 @@ def test_the_demo_models_cut_input_longer_than_their_position_table(demo_models)
     assert result.tokens <= translator.max_decoding_length
 
 
-def test_decoding_keeps_no_more_batches_in_flight_than_ctranslate2_queues(demo_models, references):
+def test_decoding_submits_batches_as_results_come_back_not_all_at_once(demo_models, references):
     """Queueing every batch at once blocked in CTranslate2 (its queue holds four per worker) until nearly all
     were decoded, so no result came back, and no article was committed, before the end of the language."""
     translator = Translator(demo_models["km"], Settings(inter_threads=1, intra_threads=1))
     sources = [translator.encode(r["en"]) for r in references] * 4
-    stream = translator.decode(sources, [[i] for i in range(len(sources))])  # a batch per sentence: many
+    taken: list[int] = []
+
+    def planned():  # a batch per sentence, counted as decode takes it
+        for index in range(len(sources)):
+            taken.append(index)
+            yield [index]
+
+    stream = translator.decode(sources, planned())
     first = next(stream)
-    in_flight = translator._ct2.num_active_batches  # queued or running
-    assert first[0][0] == 0 and in_flight <= QUEUED_PER_WORKER
+    assert first[0][0] == 0 and len(taken) <= QUEUED_PER_WORKER + 1  # four ahead, one more as the first came back
     assert sorted(i for batch in [first, *stream] for i, _ in batch) == list(range(len(sources)))

@@ -144,7 +144,7 @@ class Translator:
             return MAX_DECODING_LENGTH
         return max(1, min(MAX_DECODING_LENGTH, limit - len(self.model.target_prefix) - 1))
 
-    def decode(self, sources: list[list[str]], batches: list[list[int]]) -> Iterator[Batch]:
+    def decode(self, sources: list[list[str]], batches: Iterable[list[int]]) -> Iterator[Batch]:
         """Each planned batch as one CTranslate2 batch, submitted asynchronously a few batches ahead of the
         results, so the translation workers never wait between batches; results come back batch after batch,
         in plan order, each as soon as it is done.
