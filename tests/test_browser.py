@@ -31,19 +31,26 @@ def server(reviewed_store, config, registry, tmp_path, live_server):
     return live_server(create_app(config))
 
 
-@pytest.fixture
-def page(server):
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the file (starting one takes a second); each test gets a fresh context of its own."""
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        page = context.new_page()
-        dialogs = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.dialogs = dialogs
-        yield page
-        browser.close()
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    context.close()
 
 
 def test_editor_corrects_approves_and_downloads(server, page):
