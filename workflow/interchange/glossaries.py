@@ -105,7 +105,7 @@ def _csv_rows(path: Path, data: bytes) -> Iterator[tuple[int, Entry | str]]:
         except csv.Error as error:
             yield line, f"unreadable CSV ({error})"
             return
-        row = dict(zip(header, cells))
+        row = dict(zip(header, (_from_spreadsheet(cell) for cell in cells)))
         if any(cell.strip() for cell in cells):
             yield line, _bad_bytes(row) or _csv_entry(row, targets)
         line = reader.line_num + 1
@@ -185,9 +185,29 @@ def _csv_text(entries: list[Entry]) -> str:
     writer.writerow(["en", "en_variants", *langs, "note", *(f"forbidden_{lang}" for lang in langs), "case"])
     for e in entries:
         forms = [e.forms.get(lang, Form("")) for lang in langs]
-        writer.writerow([e.en, "|".join(e.variants), *(f.approved for f in forms), e.note,
-                         *("|".join(f.forbidden) for f in forms), "sensitive" if e.case_sensitive else "insensitive"])
+        writer.writerow([_spreadsheet_safe(cell) for cell in (
+            e.en, "|".join(e.variants), *(f.approved for f in forms), e.note, *("|".join(f.forbidden) for f in forms),
+            "sensitive" if e.case_sensitive else "insensitive")])
     return out.getvalue()
+
+
+# Editors open exported glossaries in spreadsheets, which run a cell that starts with one of these as a formula
+# (=HYPERLINK(…), =cmd|…): such a cell is written behind an apostrophe, as OWASP advises, and reading a CSV takes
+# exactly that apostrophe off again. Text that already starts with apostrophes before one of them gets one more,
+# so every round trip gives back the same text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _runs_as_formula(cell: str) -> bool:
+    return cell.lstrip("'").startswith(_FORMULA_STARTS)
+
+
+def _spreadsheet_safe(cell: str) -> str:
+    return "'" + cell if _runs_as_formula(cell) else cell
+
+
+def _from_spreadsheet(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and _runs_as_formula(cell[1:]) else cell
 
 
 def _tbx_text(entries: list[Entry]) -> str:
