@@ -261,6 +261,17 @@ def test_downloads_contain_only_approved_items(app, reviewed_store):
     assert {(i["article_id"], i["lang"]) for i in items} == {(ARTICLE, "km"), ("voa-khm-2018-party-FUNCINPEC", "zh")}
 
 
+def test_downloads_are_never_cached_and_name_their_charset_once(app, reviewed_store):
+    client = login(app, "eddie")
+    decide(client, ARTICLE, "km", "approved")
+    for path in (f"/download/{ARTICLE}/km.md", f"/download/{ARTICLE}/km.txt", f"/download/{ARTICLE}/km.docx",
+                 "/download/approved.zip", "/download/approved.json"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", path
+        assert response.headers["Content-Type"].count("charset") <= 1, response.headers["Content-Type"]
+    assert client.get(f"/download/{ARTICLE}/km.txt").headers["Content-Type"] == "text/plain; charset=utf-8"
+
+
 def test_translation_memory_is_reused_and_shown(app, reviewed_store, registry, tmp_path):
     from workflow import pipeline
 

@@ -52,6 +52,7 @@ def bulk_zip():
 def bulk_json():
     response = jsonify([r.to_json() for r in _approved()])
     response.headers["Content-Disposition"] = 'attachment; filename="briefdesk-approved.json"'
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -67,7 +68,10 @@ def khmer_font():
     return response
 
 
-def _attachment(data: bytes, mimetype: str, name: str) -> Response:
-    response = Response(data, mimetype=mimetype)
+def _attachment(data: bytes, content_type: str, name: str) -> Response:
+    # content_type as given: Werkzeug appends a charset to a text/* *mimetype*, which already names one.
+    response = Response(data, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Briefs may be under embargo and are only for signed-in users: no browser or proxy keeps a copy.
+    response.headers["Cache-Control"] = "no-store"
     return response
