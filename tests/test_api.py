@@ -91,13 +91,33 @@ def test_a_token_is_shown_once_stored_as_a_hash_and_ends_with_revocation_role_ch
     fresh = accounts.create_token(store, "eddie")
     accounts.set_role(store, "eddie", "admin")
     assert accounts.token_account(store, fresh) is None  # new rights, new token
+    # A password change or "end sessions" shuts the account everywhere, tokens too, unless the admin keeps them.
+    for end, keep in ((lambda **kw: accounts.set_password(store, "eddie", "a-new-password", **kw), "keep_tokens"),
+                      (lambda **kw: accounts.end_sessions(store, "eddie", **kw), "keep_tokens")):
+        kept_token = accounts.create_token(store, "eddie")
+        end(**{keep: True})
+        assert accounts.token_account(store, kept_token).username == "eddie"
+        end()
+        assert accounts.token_account(store, kept_token) is None
     kept = accounts.create_token(store, "ada")
     accounts.remove_user(store, "ada")
     assert accounts.token_account(store, kept) is None
-    with store.read() as session:  # eddie's three stay (revoked); ada's went with her
-        assert session.scalar(select(func.count(ApiToken.id))) == 3
+    with store.read() as session:  # eddie's five stay (revoked); ada's went with her
+        assert session.scalar(select(func.count(ApiToken.id))) == 5
     with pytest.raises(accounts.AccountError, match="no user"):
         accounts.create_token(store, "nobody")
+
+
+def test_the_admins_end_sessions_button_revokes_tokens_unless_kept(app, store):
+    from tests.test_web import login, post
+
+    admin = login(app, "ada")
+    assert 'name="keep_tokens"' in admin.get("/admin/users").get_data(as_text=True)
+    for fields, alive in (({"keep_tokens": "1"}, True), ({}, False)):
+        token = accounts.create_token(store, "eddie")
+        response = post(admin, "/admin/users/eddie/sessions/end", fields, page="/admin/users")
+        assert response.status_code == 303
+        assert (accounts.token_account(store, token) is not None) is alive, fields
 
 
 def test_users_token_command_prints_the_token_once_and_revokes(home, store):
@@ -115,6 +135,15 @@ def test_users_token_command_prints_the_token_once_and_revokes(home, store):
     assert accounts.token_account(store, token) is None
     missing = CliRunner().invoke(main, ["users", "token", "nobody"])
     assert missing.exit_code == 1 and "no user" in missing.output
+    for command, message in ((["users", "logout", "eddie"], "API tokens revoked"),
+                             (["users", "password", "eddie", "--password-stdin"], "1 API token(s) revoked")):
+        token = accounts.create_token(store, "eddie")
+        kept = CliRunner().invoke(main, [*command, "--keep-tokens"], input="a-new-password\n", catch_exceptions=False)
+        assert kept.exit_code == 0 and "API tokens kept" in kept.output, kept.output
+        assert accounts.token_account(store, token).username == "eddie"
+        ended = CliRunner().invoke(main, command, input="a-new-password\n", catch_exceptions=False)
+        assert ended.exit_code == 0 and message in ended.output, ended.output
+        assert accounts.token_account(store, token) is None
 
 
 # --- who may call what ---------------------------------------------------------------------------------------

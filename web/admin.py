@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
@@ -59,10 +59,12 @@ def remove(username: str):
 @blueprint.route("/users/<username>/sessions/end", methods=["POST"])
 @role_required("admin")
 def end_sessions(username: str):
+    keep_tokens = request.form.get("keep_tokens") == "1"
     try:
-        ended = accounts.end_sessions(store(), username)
+        ended = accounts.end_sessions(store(), username, keep_tokens=keep_tokens)
     except accounts.AccountError as error:
         flash(str(error), "error")
     else:
-        flash(f"Ended {ended} session(s) of {username}.", "info")
+        tokens = "API tokens kept" if keep_tokens else "API tokens revoked"
+        flash(f"Ended {ended} session(s) of {username}; {tokens}.", "info")
     return redirect(url_for(".users"), 303)

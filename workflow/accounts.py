@@ -54,13 +54,15 @@ def add_user(store: Store, username: str, password: str, role: str) -> User:
     return user
 
 
-def set_password(store: Store, username: str, password: str) -> None:
-    """Change a password; every session of the user ends."""
+def set_password(store: Store, username: str, password: str, *, keep_tokens: bool = False) -> int:
+    """Change a password; every session of the user ends, and every API token too unless ``keep_tokens`` (whoever
+    knew the old password could have made one). Returns how many tokens were revoked."""
     _check_password(password)
     with store.session() as session:
         user = _user(session, username)
         user.password_hash = generate_password_hash(password)
         session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+        return 0 if keep_tokens else _revoke(session, user.id)
 
 
 def set_role(store: Store, username: str, role: str) -> None:
@@ -162,10 +164,13 @@ def end_session(store: Store, token: str) -> None:
         session.execute(delete(LoginSession).where(LoginSession.id == _digest(token)))
 
 
-def end_sessions(store: Store, username: str) -> int:
-    """End every session of a user (an admin's button); returns how many there were."""
+def end_sessions(store: Store, username: str, *, keep_tokens: bool = False) -> int:
+    """End every session of a user (an admin's button), and every API token too unless ``keep_tokens`` (an
+    account in doubt is shut everywhere); returns how many sessions there were."""
     with store.session() as session:
         user = _user(session, username)
+        if not keep_tokens:
+            _revoke(session, user.id)
         return session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount
 
 

@@ -50,15 +50,21 @@ def users_add(name, role, password_stdin) -> None:
     click.echo(f"added {accounts.normalize(name)} ({role})")
 
 
+KEEP_TOKENS = click.option("--keep-tokens", is_flag=True,
+                           help="Leave NAME's API tokens working (by default they are revoked too).")
+
+
 @users.command("password")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input (for scripts).")
-def users_password(name, password_stdin) -> None:
-    """Set NAME's password; every session of NAME ends."""
+@KEEP_TOKENS
+def users_password(name, password_stdin, keep_tokens) -> None:
+    """Set NAME's password; every session of NAME ends and every API token of NAME is revoked."""
     from workflow import accounts
 
-    accounts.set_password(store(), name, _password(password_stdin))
-    click.echo(f"password of {accounts.normalize(name)} changed; their sessions are ended")
+    revoked = accounts.set_password(store(), name, _password(password_stdin), keep_tokens=keep_tokens)
+    tokens = "API tokens kept" if keep_tokens else f"{revoked} API token(s) revoked"
+    click.echo(f"password of {accounts.normalize(name)} changed; their sessions are ended, {tokens}")
 
 
 @users.command("role")
@@ -74,11 +80,14 @@ def users_role(name, role) -> None:
 
 @users.command("logout")
 @click.argument("name")
-def users_logout(name) -> None:
-    """End every session of NAME (every browser they are logged in with)."""
+@KEEP_TOKENS
+def users_logout(name, keep_tokens) -> None:
+    """End every session of NAME (every browser they are logged in with) and revoke NAME's API tokens."""
     from workflow import accounts
 
-    click.echo(f"ended {accounts.end_sessions(store(), name)} session(s) of {accounts.normalize(name)}")
+    ended = accounts.end_sessions(store(), name, keep_tokens=keep_tokens)
+    tokens = "API tokens kept" if keep_tokens else "API tokens revoked"
+    click.echo(f"ended {ended} session(s) of {accounts.normalize(name)}; {tokens}")
 
 
 @users.command("token")
