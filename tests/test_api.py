@@ -230,6 +230,28 @@ def test_malformed_and_invalid_bodies_are_refused_with_every_reason_and_nothing_
     assert counts(store) == (0, 0)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_out_of_range_parameters_and_deeply_nested_json_are_a_400_never_a_500(app, store):
+    token = accounts.create_token(store, "eddie")
+    client = app.test_client()
+
+    def cursor(payload) -> str:
+        return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+    for query in (f"cursor={cursor(['2026-01-01T00:00:00', 2**70])}", f"cursor={cursor(['2026-01-01T00:00:00', True])}",
+                  f"cursor={cursor([5, 1])}", f"cursor={cursor(['2026-01-01T00:00:00', -1])}",
+                  "since=0001-01-01T00:00:00%2B01:00", "since=9999-12-31T23:59:59-01:00"):
+        response = call(client, "GET", f"/api/v1/briefs?{query}", token)
+        assert response.status_code == 400 and response.get_json()["error"], query
+    for depth in (1_000, 100_000):
+        response = call(client, "POST", "/api/v1/articles", token, data="[" * depth + "]" * depth,
+                        content_type="application/json")
+        assert response.status_code == 400 and "nested too deeply" in response.get_json()["error"]
+    # A cursor or a time in another zone is the instant it names.
+    for query in (f"cursor={cursor(['2026-01-01T09:00:00+01:00', 1])}", "since=2026-01-01T09:00:00%2B01:00"):
+        assert call(client, "GET", f"/api/v1/briefs?{query}", token).status_code == 200, query
+
+
 def test_the_body_limit_is_the_apis_own_and_over_it_is_a_json_413(app, store):
     client = app.test_client()
     token = accounts.create_token(store, "eddie")

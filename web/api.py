@@ -160,6 +160,8 @@ def _json_body() -> object:
         return json.loads(request.get_data(cache=False))  # over MAX_BODY: 413 from here
     except ValueError as error:  # JSONDecodeError, or bytes that are no UTF-8/16/32
         raise ApiError(400, f"the body is not valid JSON: {error}") from None
+    except RecursionError:  # arrays or objects nested about a thousand deep
+        raise ApiError(400, "the body is not valid JSON: nested too deeply") from None
 
 
 def _items(body: object) -> tuple[list, list[str] | None]:
@@ -293,9 +295,12 @@ def _since(value: str | None) -> datetime | None:
     if not value:
         return None
     try:  # Python 3.10's fromisoformat does not read a trailing Z
-        when = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
-    except ValueError:
+        return _utc(datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value))
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00 is before year 1 in UTC
         raise ApiError(400, f"since={value!r} is not an ISO 8601 date or time (e.g. 2026-01-31T08:00:00Z)") from None
+
+
+def _utc(when: datetime) -> datetime:
     return when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when  # naive: UTC, as stored
 
 
@@ -317,10 +322,10 @@ def _cursor(value: str | None) -> tuple[datetime, int] | None:
         return None
     try:
         at, decision_id = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
-        if not isinstance(decision_id, int):
+        if type(decision_id) is not int or not 0 <= decision_id < 2**63:  # a bool is an int; ids are 64-bit
             raise ValueError
-        return datetime.fromisoformat(at), decision_id
-    except (ValueError, TypeError, binascii.Error):
+        return _utc(datetime.fromisoformat(at)), decision_id
+    except (ValueError, TypeError, OverflowError, RecursionError, binascii.Error):
         raise ApiError(400, "invalid cursor: pass back the next_cursor of the previous page") from None
 
 
