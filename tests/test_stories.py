@@ -60,6 +60,23 @@ def test_a_word_file_is_added_with_its_own_title(app, reviewed_store, tmp_path):
         assert session.scalar(select(Job.status).where(Job.article_id == article.id)) == "queued"
 
 
+def test_an_uploads_name_loses_control_and_bidi_characters_before_it_is_shown(app, reviewed_store):
+    client = login(app, "eddie")
+    name = "evil\u202egpj.\x07story\t.txt"  # a right-to-left override, a bell, a tab
+    response = client.post("/stories/new", data={"csrf_token": token(client, "/stories/new"),
+                                                  "upload": (io.BytesIO(b"Hun Sen met the envoy on Monday."), name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
+    with reviewed_store.read() as session:
+        article = session.scalar(select(Article).where(Article.text == "Hun Sen met the envoy on Monday."))
+    assert article.source == "evilgpj.story.txt"
+    page = client.get(f"/articles/{article.external_id}").get_data(as_text=True)
+    assert "evilgpj.story.txt" in page and "\u202e" not in page and "\x07" not in page
+    # A request without the text field at all (and no file) is told what is missing, not a 500.
+    response = client.post("/stories/new", data={"csrf_token": token(client, "/stories/new")})
+    assert response.status_code == 400 and "paste the story" in response.get_data(as_text=True)
+
+
 def test_an_upload_never_replaces_another_story_from_a_file_of_the_same_name(app, reviewed_store):
     client = login(app, "eddie")
     for text in (b"Hun Sen met the envoy on Monday.", b"The garment workers went on strike."):

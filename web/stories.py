@@ -47,7 +47,7 @@ def new():
         upload = form.upload.data
         if upload and upload.filename:
             items = corpus.read_upload(upload.filename, upload.read())
-        elif form.text.data.strip():
+        elif (form.text.data or "").strip():  # a request may leave the field out entirely
             story = {"id": corpus.new_id(form.title.data or form.text.data), "title": form.title.data,
                      "text": form.text.data}
             items = [corpus.from_record(story, "the form", "story")]

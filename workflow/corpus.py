@@ -123,6 +123,9 @@ def read_upload(name: str, raw: bytes, now: datetime | None = None) -> list[Docu
     """The articles in one uploaded file (the web form), read by the same rules as files on disk. A story
     without an id of its own (every format but JSON/JSONL records that name one) gets a new ``web-…`` id, so an
     upload never takes the place of another story that happened to come in a file of the same name."""
+    # The name is shown on the article page: no control or bidi characters ("story\u202etxt.exe" displays as
+    # "storyexe.txt").
+    name = re.sub(r"[\t\n\r]", "", _INVISIBLE.sub("", unicodedata.normalize("NFC", name)))
     path = Path(Path(name.replace("\\", "/")).name or "upload.txt")
     if path.suffix.lower() not in SUFFIXES:
         return [Rejected(path.name, f"unsupported file type {path.suffix or '(none)'!r}; use one of "
