@@ -298,6 +298,19 @@ def test_script_in_article_and_correction_is_escaped(app, reviewed_store, regist
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
 
 
+def test_markdown_downloads_carry_no_raw_html_typed_into_an_edit(app, reviewed_store):
+    client = login(app, "eddie")
+    response = post(client, f"/articles/{ARTICLE}/edit",
+                    {**sentence_form(client, "km", 0), "text": "<img src=x onerror=alert(1)> ការប្រជុំ"},
+                    f"/articles/{ARTICLE}")
+    assert response.status_code in (200, 303)
+    decide(client, ARTICLE, "km", "approved")
+    markdown = client.get(f"/download/{ARTICLE}/km.md").get_data(as_text=True)
+    assert "&lt;img src=x onerror=alert(1)> ការប្រជុំ" in markdown and "<img" not in markdown
+    with zipfile.ZipFile(io.BytesIO(client.get("/download/approved.zip").data)) as archive:
+        assert all("<img" not in archive.read(name).decode() for name in archive.namelist())
+
+
 def test_security_headers_and_cookie_flags(app):
     client = app.test_client()
     response = client.get("/login")

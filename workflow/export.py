@@ -119,8 +119,15 @@ def _heading(item: Record) -> str:
 
 
 def _markdown(item: Record) -> str:
-    return (f"# {item.title}\n\n*{_heading(item)} · {item.article_id} · {item.status}*\n\n## Brief\n\n{item.brief}\n\n"
-            f"## Full text\n\n{item.text}\n")
+    title, brief, text = (_no_html(part) for part in (item.title, item.brief, item.text))
+    return (f"# {title}\n\n*{_heading(item)} · {item.article_id} · {item.status}*\n\n## Brief\n\n{brief}\n\n"
+            f"## Full text\n\n{text}\n")
+
+
+def _no_html(text: str) -> str:
+    # Markdown passes raw HTML through, and a CMS rendering it would run an editor's "<img onerror=…>": an
+    # entity keeps the character as text.
+    return text.replace("<", "&lt;")
 
 
 def _plain(item: Record) -> str:
@@ -186,7 +193,7 @@ def bulk_zip(items: list[Record]) -> bytes:
                           "lang": item.lang, "status": item.status, "model": item.model, "demo": item.demo})
         archive.writestr("index.json", json.dumps(index, ensure_ascii=False, indent=2))
         archive.writestr("index.md", "# Approved briefs\n\n" + "".join(
-            f"- [{e['title']} ({e['lang']})]({e['file']})\n" for e in index))
+            f"- [{_no_html(e['title'])} ({e['lang']})]({e['file']})\n" for e in index))
     return buffer.getvalue()
 
 
