@@ -348,6 +348,18 @@ def test_each_token_has_a_rate_limit_shared_by_every_server_process(store, confi
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_conflict_note_names_ids_and_no_server_path(reviewed_app, reviewed_store, registry):
+    from workflow import review
+
+    review.decide(reviewed_store, "voa-khm-2018-party-FUNCINPEC", "zh", "approved", "eddie")
+    token = accounts.create_token(reviewed_store, "eddie")
+    story = {"id": "voa-khm-2018-party-FUNCINPEC", "title": "Another story", "text": "A different story entirely."}
+    response = call(reviewed_app.test_client(), "POST", "/api/v1/articles", token, json=story)
+    assert response.status_code == 202, response.get_json()
+    note = response.get_json()["articles"][0]["note"]
+    assert "voa-khm-2018-party-FUNCINPEC-2" in note and str(registry.config.home) not in note and "/" not in note
+
+
 def test_approved_briefs_page_by_cursor_in_approval_order_with_since_and_lang(reviewed_app, reviewed_store):
     from workflow import export, review
 

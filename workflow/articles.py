@@ -70,7 +70,8 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
             and _has_editorial_work(session, article):
         # A different story under an id that holds editors' work: keep both, never overwrite silently.
         kept = _free_id(session, document)
-        conflict = (f"article {document.id!r} ({article.source}) has corrections or decisions; this different "
+        # The note reaches CMS clients through the API too: it names ids, never a server's file path.
+        conflict = (f"article {document.id!r} has corrections or decisions; this different "
                     f"story was stored as {kept!r} instead (rerun with --replace to replace {document.id!r})")
         document = with_changes(document, id=kept)
         article = session.scalar(select(Article).where(Article.external_id == kept))
