@@ -77,6 +77,50 @@ def test_an_uploads_name_loses_control_and_bidi_characters_before_it_is_shown(ap
     assert response.status_code == 400 and "paste the story" in response.get_data(as_text=True)
 
 
+def _word_bomb(path, megabytes: int = 200):
+    """A real .docx whose document.xml ends in ``megabytes`` of spaces (still well-formed XML), which compress to
+    about a thousandth of that."""
+    import zipfile
+
+    normal = _word_file(path.with_name("inside-the-bomb.docx"))
+    with zipfile.ZipFile(normal) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in source.infolist():
+            if entry.filename != "word/document.xml":
+                archive.writestr(entry, source.read(entry))
+                continue
+            with archive.open("word/document.xml", "w") as out:
+                out.write(source.read(entry))
+                for _ in range(megabytes):
+                    out.write(b" " * 2**20)
+    return path
+
+
+def _peak_rss_mb_reading(path) -> float:
+    """The peak memory of a fresh process that reads ``path`` as an upload, as the web app does."""
+    import subprocess
+    import sys
+
+    code = ("import resource, sys\nfrom workflow import corpus\n"
+            "try:\n    corpus.read_upload(sys.argv[1], open(sys.argv[1], 'rb').read())\n"
+            "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    return float(subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True).stdout)
+
+
+def test_a_word_zip_bomb_is_refused_before_it_is_unpacked(app, reviewed_store, tmp_path):
+    bomb = _word_bomb(tmp_path / "bomb.docx")
+    assert bomb.stat().st_size < 1_000_000
+    client = login(app, "eddie")
+    response = client.post("/stories/new", data={"csrf_token": token(client, "/stories/new"),
+                                                  "upload": (io.BytesIO(bomb.read_bytes()), "bomb.docx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400 and "zip bomb" in response.get_data(as_text=True)
+    with reviewed_store.read() as session:
+        assert not session.scalars(select(Article).where(Article.external_id.like("web-%bomb%"))).all()
+    # Memory stays where a normal Word file leaves it (python-docx would hold the 200 MB part).
+    normal = _peak_rss_mb_reading(_word_file(tmp_path / "normal.docx"))
+    assert _peak_rss_mb_reading(bomb) < normal + 50
+
+
 def test_an_upload_never_replaces_another_story_from_a_file_of_the_same_name(app, reviewed_store):
     client = login(app, "eddie")
     for text in (b"Hun Sen met the envoy on Monday.", b"The garment workers went on strike."):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import re
 
+from workflow import archives
+
 
 def txt(text: str) -> tuple[str, str]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -81,13 +83,18 @@ def docx(raw: bytes) -> tuple[str, str]:
 
     from docx import Document as WordDocument
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
 
     if len(raw) > MAX_DOCX_BYTES:
         raise ValueError(f"too large ({len(raw) / 1e6:.1f} MB); Word files are limited to "
                          f"{MAX_DOCX_BYTES / 1e6:.0f} MB")
     try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            archives.check(archive, archives.WORD)  # before python-docx unpacks anything
         document = WordDocument(io.BytesIO(raw))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except archives.ArchiveError as error:
+        raise ValueError(f"refused: {error}") from error
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError) as error:
         raise ValueError(f"not a Word document (.docx): {error or type(error).__name__}") from error
     title, blocks = "", []
     for block in document.iter_inner_content():  # paragraphs and tables, in document order

@@ -16,13 +16,13 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from workflow import languages
+from workflow import archives, languages
 from workflow.errors import BriefdeskError
 
-MAX_FILES = 1_000
-MAX_UNPACKED_BYTES = 16 * 2**30
-"""The largest real package (MADLAD-400 10B as int8) is about 11 GB."""
-MAX_RATIO = 50
+# The limits live with every other archive's, in workflow.archives.
+MAX_FILES = archives.MODEL_PACKAGE.files
+MAX_UNPACKED_BYTES = archives.MODEL_PACKAGE.unpacked_bytes
+MAX_RATIO = archives.MODEL_PACKAGE.ratio
 """Model weights barely compress; an archive that unpacks to 50x its size is a zip bomb, not a model."""
 _CODE = re.compile(r"^[a-z]{2,3}$")
 
@@ -41,6 +41,10 @@ def extract(archive: Path, staging: Path) -> Path:
             raise ModelError(f"{archive}: unsafe path in archive: {bad[0]!r}")
         if len(entries) > MAX_FILES:
             raise ModelError(f"{archive}: {len(entries)} files; a package has at most {MAX_FILES}")
+        try:  # what the directory declares; the unpacking below also counts what really comes out
+            archives.check(zf, archives.MODEL_PACKAGE)
+        except archives.ArchiveError as error:
+            raise ModelError(f"{archive}: {error}") from None
         tops = {n.split("/", 1)[0] for n in names}
         if len(tops) != 1 or not any("/" in n for n in names):
             raise ModelError(f"{archive}: an .argosmodel holds exactly one top-level folder, found "
