@@ -121,6 +121,26 @@ def test_a_word_zip_bomb_is_refused_before_it_is_unpacked(app, reviewed_store, t
     assert _peak_rss_mb_reading(bomb) < normal + 50
 
 
+def test_a_word_file_of_over_a_megabyte_is_added_like_a_small_one(app, reviewed_store, tmp_path):
+    """The app-wide 1 MB body limit applied first: the CSRF check reads the form before the page's own limit."""
+    import os
+    import zipfile
+
+    path = _word_file(tmp_path / "photo.docx")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("word/media/photo.jpg", os.urandom(1_500_000))  # a photo barely compresses
+    assert path.stat().st_size > 1_500_000
+    client = login(app, "eddie")
+    response = client.post("/stories/new", data={"csrf_token": token(client, "/stories/new"),
+                                                  "upload": (io.BytesIO(path.read_bytes()), path.name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303, response.status_code
+    with reviewed_store.read() as session:
+        assert session.scalar(select(Article.title).where(Article.external_id.like("web-%-photo"))) == "Ream base"
+    # Elsewhere the limit stays 1 MB.
+    assert client.post("/glossary", data={"csrf_token": "x" * 1_100_000}).status_code == 413
+
+
 def test_an_upload_never_replaces_another_story_from_a_file_of_the_same_name(app, reviewed_store):
     client = login(app, "eddie")
     for text in (b"Hun Sen met the envoy on Monday.", b"The garment workers went on strike."):

@@ -48,6 +48,7 @@ def create_app(config: Config, overrides: dict | None = None) -> Flask:
 
     from web import admin, api, articles, auth, downloads, glossary, queue, security, stats, stories
 
+    app.before_request(stories.allow_uploads)  # before security's CSRF check reads the form
     security.init_app(app)
     auth.init_app(app)
     for module in (auth, queue, articles, stories, downloads, glossary, stats, admin, api):

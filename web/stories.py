@@ -31,8 +31,9 @@ class StoryForm(FlaskForm):
     upload = FileField("…or a file (.txt, .md, .html, .json, .jsonl, .docx)")
 
 
-@blueprint.before_request
-def _allow_uploads() -> None:
+def allow_uploads() -> None:
+    """The add-a-story form's larger body limits. An app-wide hook registered before the CSRF check (create_app):
+    that check reads the form, so a blueprint's own hook would come too late (1 MB for every upload)."""
     if request.endpoint == "stories.new" and request.method == "POST":
         request.max_content_length = MAX_UPLOAD
         request.max_form_memory_size = corpus.MAX_ARTICLE_BYTES * 2  # a pasted story up to the article limit
