@@ -360,6 +360,33 @@ def test_a_conflict_note_names_ids_and_no_server_path(reviewed_app, reviewed_sto
     assert "voa-khm-2018-party-FUNCINPEC-2" in note and str(registry.config.home) not in note and "/" not in note
 
 
+def test_an_unchanged_story_sent_again_stays_approved_with_its_brief(reviewed_app, reviewed_store, registry, tmp_path):
+    """A CMS retry of a story first run with a 5-sentence brief, then approved: a no-op, not a new 3-sentence
+    brief that sends both languages back to review."""
+    from workflow import pipeline, review, summarize, worker
+
+    story = {"id": "cms/retried", "title": "Hor Namhong in China", "text": STORY["text"] + "\n\n" + " ".join(
+        ["The visit follows talks in Phnom Penh.", "Both sides signed agreements.", "Trade has grown.",
+         "Officials praised the ties.", "More visits are planned."])}
+    (tmp_path / "story.json").write_text(json.dumps(story))
+    assert not pipeline.run([tmp_path / "story.json"], reviewed_store, registry,
+                            pipeline.Options(budget=summarize.Budget(sentences=5))).errors
+    for lang in ("km", "zh"):
+        review.decide(reviewed_store, "cms/retried", lang, "approved", "eddie")
+    brief = review.article_view(reviewed_store, "cms/retried").english_brief
+    token = accounts.create_token(reviewed_store, "eddie")
+    client = reviewed_app.test_client()
+    assert call(client, "POST", "/api/v1/articles", token, json=story).status_code == 202
+    worker.work(reviewed_store, registry, until_idle=True, log=lambda _: None)
+    view = review.article_view(reviewed_store, "cms/retried")
+    assert view.english_brief == brief and sum(row.in_brief for row in view.rows) == 5
+    with reviewed_store.read() as session:
+        assert {r.lang: r.status for r in session.scalars(select(Review).join(Article).where(
+            Article.external_id == "cms/retried"))} == {"km": "approved", "zh": "approved"}
+    listed = call(client, "GET", "/api/v1/briefs?status=approved", token).get_json()["briefs"]
+    assert {b["lang"] for b in listed if b["id"] == "cms/retried"} == {"km", "zh"}
+
+
 def test_approved_briefs_page_by_cursor_in_approval_order_with_since_and_lang(reviewed_app, reviewed_store):
     from workflow import export, review
 

@@ -52,12 +52,16 @@ class Stored:
     result: ArticleResult
 
 
-def store(document: corpus.Document, session: Session, how: Summary, replace: bool = False) -> Stored:
+def store(document: corpus.Document, session: Session, how: Summary, replace: bool = False,
+          keep_brief: bool = False) -> Stored:
     """Store ``document`` in the caller's transaction: a new article, the same one unchanged (its brief redone
-    if the summary settings changed), or its new text (sentences rebuilt, earlier translations gone)."""
+    if the summary settings changed, unless ``keep_brief``), or its new text (sentences rebuilt, earlier
+    translations gone). ``keep_brief`` is for a story sent again from the web or the API, whose request names no
+    brief settings: resending an unchanged story must not rebuild its brief and send approved work back."""
     conflict = ""
     article = session.scalar(select(Article).where(Article.external_id == document.id))
-    if article is not None and article.content_hash == document.content_hash and article.summary_key == how.key:
+    if article is not None and article.content_hash == document.content_hash and (
+            keep_brief or article.summary_key == how.key):
         # The same story with the same brief settings: nothing to redo, not even splitting it (a rerun of a big
         # batch, or one resumed after an interruption, goes straight to what is left to translate).
         body = [s for s in article.sentences if s.position != HEADLINE]
