@@ -387,6 +387,27 @@ def test_an_unchanged_story_sent_again_stays_approved_with_its_brief(reviewed_ap
     assert {b["lang"] for b in listed if b["id"] == "cms/retried"} == {"km", "zh"}
 
 
+def test_a_different_story_under_a_stored_id_replaces_it_only_when_asked(app, store):
+    token = accounts.create_token(store, "eddie")
+    client = app.test_client()
+    assert call(client, "POST", "/api/v1/articles", token, json=STORY).status_code == 202
+    changed = {**STORY, "text": "A different story about the visit."}
+    response = call(client, "POST", "/api/v1/articles", token, json=changed)  # nobody worked on it yet
+    assert response.status_code == 202
+    [kept] = response.get_json()["articles"]
+    assert kept["id"] == "cms/2026/visit-2" and '"replace": true' in kept["note"]
+    with store.read() as session:
+        texts = dict(session.execute(select(Article.external_id, Article.text)).all())
+    assert texts["cms/2026/visit"] == STORY["text"] and texts["cms/2026/visit-2"] == changed["text"]
+    response = call(client, "POST", "/api/v1/articles", token, json={**changed, "replace": True})
+    [replaced] = response.get_json()["articles"]
+    assert replaced["id"] == "cms/2026/visit" and replaced["note"].startswith("replaced the story stored as")
+    with store.read() as session:
+        assert session.scalar(select(Article.text).where(Article.external_id == "cms/2026/visit")) == changed["text"]
+    bad = call(client, "POST", "/api/v1/articles", token, json={**changed, "replace": "yes"})
+    assert bad.status_code == 400 and "'replace' must be true or false" in bad.get_data(as_text=True)
+
+
 def test_approved_briefs_page_by_cursor_in_approval_order_with_since_and_lang(reviewed_app, reviewed_store):
     from workflow import export, review
 

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -250,7 +251,10 @@ def test_uploads_are_read_by_the_same_rules_and_a_broken_word_file_is_named(tmp_
     raw = _word_file(tmp_path / "story.docx").read_bytes()
     when = datetime(2026, 11, 28, 10, 15, tzinfo=timezone.utc)
     (doc,) = corpus.read_upload("C:\\Users\\me\\story.docx", raw, when)
-    assert (doc.id, doc.title, doc.source) == ("web-20261128-101500-story", "Ream base", "story.docx")
+    assert re.fullmatch(r"web-20261128-101500-[0-9a-f]{6}-story", doc.id) and (doc.title, doc.source) == (
+        "Ream base", "story.docx")
+    again = corpus.read_upload("story.docx", raw, when)[0].id  # the same name in the same second: another id
+    assert again != doc.id and again.endswith("-story")
     (rejected,) = corpus.read_upload("story.docx", b"PK\x03\x04 not really a zip")
     assert isinstance(rejected, corpus.Rejected) and "not a Word document (.docx)" in rejected.reason
     (wrong,) = corpus.read_upload("story.pdf", b"%PDF")
@@ -258,7 +262,7 @@ def test_uploads_are_read_by_the_same_rules_and_a_broken_word_file_is_named(tmp_
     (text,) = corpus.read_upload("notes.txt", b"Title here\n\nBody of the story.")
     assert (text.title, text.text) == ("Title here", "Body of the story.")
     (untitled,) = corpus.read_upload("notes.txt", b"Body of the story, and no title.", when)
-    assert (untitled.id, untitled.title) == ("web-20261128-101500-notes", "Notes")
+    assert re.fullmatch(r"web-20261128-101500-[0-9a-f]{6}-notes", untitled.id) and untitled.title == "Notes"
     first, second = corpus.read_upload("wire.jsonl", b'{"id": "cms-1", "text": "One."}\n'
                                                      b'{"id": "cms-1", "text": "Two."}')
     assert first.id == "cms-1" and "duplicate article id 'cms-1'" in second.reason

@@ -144,9 +144,10 @@ def add_articles():
     items, targets = _items(_json_body())
     documents = _validate(items, targets)
     queued: list[dict] = []
-    for index, (document, langs) in enumerate(documents):
+    for index, (document, langs, replace) in enumerate(documents):
         try:
-            result = pipeline.submit(document, store(), account.username, pipeline.Options(targets=langs))
+            result = pipeline.submit(document, store(), account.username,
+                                     pipeline.Options(targets=langs, replace=replace))
         except BriefdeskError as error:  # rare once from_record passed (no sentence found); earlier items stay
             raise ApiError(400, f"item {index}: {error}", items=[{"index": index, "id": document.id,
                                                                   "reason": str(error)}], articles=queued) from error
@@ -186,9 +187,10 @@ def _items(body: object) -> tuple[list, list[str] | None]:
     return items, targets
 
 
-def _validate(items: list, targets: list[str] | None) -> list[tuple[corpus.Document, list[str]]]:
-    """Every item checked as JSONL ingest checks a line, before anything is stored; any bad one: 400, all listed."""
-    accepted: list[tuple[corpus.Document, list[str]]] = []
+def _validate(items: list, targets: list[str] | None) -> list[tuple[corpus.Document, list[str], bool]]:
+    """Every item checked as JSONL ingest checks a line, before anything is stored; any bad one: 400, all listed.
+    Each accepted item comes with its languages and whether it may replace a different stored story."""
+    accepted: list[tuple[corpus.Document, list[str], bool]] = []
     problems: list[dict] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -197,6 +199,9 @@ def _validate(items: list, targets: list[str] | None) -> list[tuple[corpus.Docum
         langs = targets or DEFAULT_TARGETS
         if not reason and "targets" in item:
             langs, reason = _targets(item["targets"])
+        replace = item.get("replace", False) if isinstance(item, dict) else False
+        if not reason and not isinstance(replace, bool):
+            reason = "'replace' must be true or false"
         if not reason and found.id in seen:
             reason = f"the same id as item {seen[found.id]}"
         if reason:
@@ -204,7 +209,7 @@ def _validate(items: list, targets: list[str] | None) -> list[tuple[corpus.Docum
             problems.append({"index": index, "id": raw if isinstance(raw, (str, int)) else None, "reason": reason})
         else:
             seen[found.id] = index
-            accepted.append((found, langs))
+            accepted.append((found, langs, replace))
     if problems:
         raise ApiError(400, f"{len(problems)} of {len(items)} articles are invalid; nothing was stored",
                        items=problems)

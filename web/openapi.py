@@ -46,6 +46,10 @@ def document(*, max_articles: int, max_body: int, max_limit: int, default_limit:
                                                       "2 MB)"},
             "targets": {"type": "array", "items": lang, "minItems": 1,
                         "description": "Languages for this story (default: the request's, else km and zh)"},
+            "replace": {"type": "boolean", "default": False,
+                        "description": "Replace the story stored under this id with this different text (its "
+                                       "translations and editors' work go); without it the text is stored under a "
+                                       "new id, ID-2, and the response's note says so"},
         },
     }
     schemas = {

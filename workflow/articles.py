@@ -53,15 +53,18 @@ class Stored:
 
 
 def store(document: corpus.Document, session: Session, how: Summary, replace: bool = False,
-          keep_brief: bool = False) -> Stored:
+          submitted: bool = False) -> Stored:
     """Store ``document`` in the caller's transaction: a new article, the same one unchanged (its brief redone
-    if the summary settings changed, unless ``keep_brief``), or its new text (sentences rebuilt, earlier
-    translations gone). ``keep_brief`` is for a story sent again from the web or the API, whose request names no
-    brief settings: resending an unchanged story must not rebuild its brief and send approved work back."""
+    if the summary settings changed), or its new text (sentences rebuilt, earlier translations gone).
+
+    A ``submitted`` story (one sent from the web or the API) is held to more: unchanged, it keeps the brief it
+    has (its request names no brief settings, and a retry must not send approved work back to review); with a
+    different text it never takes the place of the stored story unless ``replace`` says so, even where nobody
+    has worked on that story yet (a batch run updates such an article in place: its files are the source)."""
     conflict = ""
     article = session.scalar(select(Article).where(Article.external_id == document.id))
     if article is not None and article.content_hash == document.content_hash and (
-            keep_brief or article.summary_key == how.key):
+            submitted or article.summary_key == how.key):
         # The same story with the same brief settings: nothing to redo, not even splitting it (a rerun of a big
         # batch, or one resumed after an interruption, goes straight to what is left to translate).
         body = [s for s in article.sentences if s.position != HEADLINE]
@@ -71,14 +74,18 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
     if not sentences:
         raise ValueError("no sentences found")
     if article is not None and article.content_hash != document.content_hash and not replace \
-            and _has_editorial_work(session, article):
-        # A different story under an id that holds editors' work: keep both, never overwrite silently.
+            and (submitted or _has_editorial_work(session, article)):
+        # A different story under an id that holds editors' work (or one sent in alone): keep both, never
+        # overwrite silently. The note reaches CMS clients through the API too: ids only, no server file path.
         kept = _free_id(session, document)
-        # The note reaches CMS clients through the API too: it names ids, never a server's file path.
-        conflict = (f"article {document.id!r} has corrections or decisions; this different "
-                    f"story was stored as {kept!r} instead (rerun with --replace to replace {document.id!r})")
+        held = "has corrections or decisions" if _has_editorial_work(session, article) else "holds another story"
+        how_to = '"replace": true in the API' if submitted else "rerun with --replace"
+        conflict = (f"article {document.id!r} {held}; this different story was stored as {kept!r} instead "
+                    f"({how_to} to replace {document.id!r})")
         document = with_changes(document, id=kept)
         article = session.scalar(select(Article).where(Article.external_id == kept))
+    elif submitted and article is not None and article.content_hash != document.content_hash:
+        conflict = f"replaced the story stored as {document.id!r}: its translations and editors' work are gone"
     changed = article is None or article.content_hash != document.content_hash
     if article is None:
         article = Article(external_id=document.id, summary_key="")

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -134,10 +135,11 @@ def read_upload(name: str, raw: bytes, now: datetime | None = None) -> list[Docu
 
 
 def new_id(words: str, now: datetime | None = None) -> str:
-    """``web-20261128-101500-hun-sen-visits-beijing``: an id for a story added through the web, from the time
-    and a few words of its title or file name."""
+    """``web-20261128-101500-3fa9c2-hun-sen-visits-beijing``: an id for a story added through the web, from the
+    time, six random hex digits (two editors adding ``story.txt`` in the same second get two ids) and a few
+    words of its title or file name."""
     words = "-".join(words.split()[:8]).lower()
-    stamp = f"{now or datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
+    stamp = f"{now or datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     return article_id(f"web-{stamp}-{words}")[:120].strip("/-.") or f"web-{stamp}"
 
 

@@ -108,8 +108,7 @@ def submit(document: corpus.Document, store: Store, username: str, options: Opti
     one transaction: a story is never stored without its job). Nothing is decoded here."""
     with store.session() as session:
         try:
-            # An unchanged story sent again (a CMS retrying) keeps its brief: editors may have approved it.
-            stored = articles.store(document, session, options.summary, options.replace, keep_brief=True)
+            stored = articles.store(document, session, options.summary, options.replace, submitted=True)
         except ValueError as error:
             raise BriefdeskError(f"{document.source}: {error}") from error
         jobs.enqueue(session, stored.article_id, list(options.targets), username)
