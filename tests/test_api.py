@@ -387,7 +387,7 @@ def test_an_unchanged_story_sent_again_stays_approved_with_its_brief(reviewed_ap
     assert {b["lang"] for b in listed if b["id"] == "cms/retried"} == {"km", "zh"}
 
 
-def test_a_different_story_under_a_stored_id_replaces_it_only_when_asked(app, store):
+def test_a_different_story_under_a_stored_id_replaces_it_only_when_asked(app, store, demo_models, registry):
     token = accounts.create_token(store, "eddie")
     client = app.test_client()
     assert call(client, "POST", "/api/v1/articles", token, json=STORY).status_code == 202
@@ -406,6 +406,14 @@ def test_a_different_story_under_a_stored_id_replaces_it_only_when_asked(app, st
         assert session.scalar(select(Article.text).where(Article.external_id == "cms/2026/visit")) == changed["text"]
     bad = call(client, "POST", "/api/v1/articles", token, json={**changed, "replace": "yes"})
     assert bad.status_code == 400 and "'replace' must be true or false" in bad.get_data(as_text=True)
+    # Once editors have worked on it, no token replaces it, "replace" or not: editors' work is never wiped.
+    from workflow import review, worker
+
+    worker.work(store, registry, until_idle=True, log=lambda _: None)
+    review.decide(store, "cms/2026/visit", "km", "rejected", "eddie", "wrong names")
+    response = call(client, "POST", "/api/v1/articles", token, json={**STORY, "text": "Third.", "replace": True})
+    [kept] = response.get_json()["articles"]
+    assert kept["id"] == "cms/2026/visit-3" and "has corrections or decisions" in kept["note"]
 
 
 def test_approved_briefs_page_by_cursor_in_approval_order_with_since_and_lang(reviewed_app, reviewed_store):

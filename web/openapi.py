@@ -47,9 +47,9 @@ def document(*, max_articles: int, max_body: int, max_limit: int, default_limit:
             "targets": {"type": "array", "items": lang, "minItems": 1,
                         "description": "Languages for this story (default: the request's, else km and zh)"},
             "replace": {"type": "boolean", "default": False,
-                        "description": "Replace the story stored under this id with this different text (its "
-                                       "translations and editors' work go); without it the text is stored under a "
-                                       "new id, ID-2, and the response's note says so"},
+                        "description": "Replace the story stored under this id, if nobody has worked on it, "
+                                       "with this different text; otherwise (or without it) the text is stored "
+                                       "under a new id, ID-2, and the response's note says so"},
         },
     }
     schemas = {

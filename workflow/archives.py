@@ -24,8 +24,9 @@ class Limits:
 RATIO_FROM_BYTES = 2**20
 """Small entries may compress very well (a 2 KB XML of repeated tags); only a large one that does is a bomb."""
 
-WORD = Limits(files=2_000, unpacked_bytes=200 * 2**20, ratio=200)
-"""A .docx: XML that compresses about 10x, images that barely compress."""
+WORD = Limits(files=2_000, unpacked_bytes=50 * 2**20, ratio=200)
+"""A .docx: XML that compresses about 10x, images that barely compress (a 20 MB upload of photos unpacks to
+little more); python-docx holds every part in memory, and the XML again as a tree."""
 MODEL_PACKAGE = Limits(files=1_000, unpacked_bytes=16 * 2**30, ratio=50)
 """An .argosmodel: the largest real package (MADLAD-400 10B as int8) is about 11 GB; weights barely compress."""
 

@@ -73,19 +73,26 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
     sentences = segment.split_sentences(document.text)
     if not sentences:
         raise ValueError("no sentences found")
-    if article is not None and article.content_hash != document.content_hash and not replace \
-            and (submitted or _has_editorial_work(session, article)):
+    worked_on = article is not None and article.content_hash != document.content_hash \
+        and _has_editorial_work(session, article)
+    # A story sent in alone replaces only a story nobody worked on, and only when asked: no API token can wipe
+    # editors' corrections and decisions (an operator's `run --replace` can).
+    if article is not None and article.content_hash != document.content_hash and (
+            (worked_on and (submitted or not replace)) or (submitted and not replace)):
         # A different story under an id that holds editors' work (or one sent in alone): keep both, never
         # overwrite silently. The note reaches CMS clients through the API too: ids only, no server file path.
         kept = _free_id(session, document)
-        held = "has corrections or decisions" if _has_editorial_work(session, article) else "holds another story"
-        how_to = '"replace": true in the API' if submitted else "rerun with --replace"
-        conflict = (f"article {document.id!r} {held}; this different story was stored as {kept!r} instead "
-                    f"({how_to} to replace {document.id!r})")
+        if not worked_on:
+            held, how_to = "holds another story", f'send it with "replace": true to replace {document.id!r}'
+        elif submitted:
+            held, how_to = "has corrections or decisions", "editors compare the two in the review app"
+        else:
+            held, how_to = "has corrections or decisions", f"rerun with --replace to replace {document.id!r}"
+        conflict = f"article {document.id!r} {held}; this different story was stored as {kept!r} instead ({how_to})"
         document = with_changes(document, id=kept)
         article = session.scalar(select(Article).where(Article.external_id == kept))
     elif submitted and article is not None and article.content_hash != document.content_hash:
-        conflict = f"replaced the story stored as {document.id!r}: its translations and editors' work are gone"
+        conflict = f"replaced the story stored as {document.id!r} (nobody had worked on it): it is translated anew"
     changed = article is None or article.content_hash != document.content_hash
     if article is None:
         article = Article(external_id=document.id, summary_key="")
@@ -104,7 +111,7 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
             article.sentences.append(Sentence(position=HEADLINE, paragraph=HEADLINE, text=document.title))
         article.sentences.extend(Sentence(position=i, paragraph=s.paragraph, text=s.text)
                                  for i, s in enumerate(sentences))
-    if changed or article.summary_key != how.key:
+    if changed or (article.summary_key != how.key and not submitted):
         chosen = set(summarize.summarize([s.text for s in sentences], budget=how.budget,
                                          algorithm=how.algorithm,
                                          paragraphs=[s.paragraph for s in sentences], title=document.title))
