@@ -92,7 +92,9 @@ def migrated_sqlite(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def migrated_postgresql(postgres_server) -> str:
-    return postgres_server.migrated
+    from tests.postgres import TEMPLATE
+
+    return TEMPLATE  # built with the server
 
 
 def _closed_sqlite(path: Path) -> Path:
@@ -232,9 +234,9 @@ def reviewed_sqlite(tmp_path_factory, migrated_sqlite, demo_packages, reviewed_b
 
 @pytest.fixture(scope="session")
 def reviewed_postgresql(tmp_path_factory, postgres_server, demo_packages, reviewed_batch) -> str:
-    from tests.postgres import REVIEWED
+    from tests.postgres import REVIEWED, TEMPLATE
 
-    postgres_server.execute(f"CREATE DATABASE {REVIEWED} TEMPLATE {postgres_server.migrated}")
+    postgres_server.execute(f"CREATE DATABASE {REVIEWED} TEMPLATE {TEMPLATE}")
     _review(postgres_server.url(REVIEWED), demo_packages, reviewed_batch, tmp_path_factory.mktemp("reviewed-pg"))
     return REVIEWED
 

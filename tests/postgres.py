@@ -74,8 +74,6 @@ class PostgresServer:
         self.execute(f"CREATE DATABASE {TEMPLATE}")
         Store(self.url(TEMPLATE)).close()
 
-    migrated = TEMPLATE
-
     def create_database(self, *, migrated: bool = True, template: str | None = None) -> str:
         """A new database: a copy of ``template`` (by default the migrated one), or empty if not ``migrated``."""
         name = f"test_{os.getpid()}_{next(self._names)}"

@@ -73,12 +73,12 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
     sentences = segment.split_sentences(document.text)
     if not sentences:
         raise ValueError("no sentences found")
-    worked_on = article is not None and article.content_hash != document.content_hash \
-        and _has_editorial_work(session, article)
-    # A story sent in alone replaces only a story nobody worked on, and only when asked: no API token can wipe
-    # editors' corrections and decisions (an operator's `run --replace` can).
-    if article is not None and article.content_hash != document.content_hash and (
-            (worked_on and (submitted or not replace)) or (submitted and not replace)):
+    differs = article is not None and article.content_hash != document.content_hash
+    worked_on = differs and _has_editorial_work(session, article)
+    # An operator's `run --replace` may replace any story; a story sent in alone (web, API) only when it asks
+    # and only one nobody worked on: no API token can wipe editors' corrections and decisions.
+    may_replace = replace and not (submitted and worked_on)
+    if differs and (worked_on or submitted) and not may_replace:
         # A different story under an id that holds editors' work (or one sent in alone): keep both, never
         # overwrite silently. The note reaches CMS clients through the API too: ids only, no server file path.
         kept = _free_id(session, document)
@@ -91,7 +91,7 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
         conflict = f"article {document.id!r} {held}; this different story was stored as {kept!r} instead ({how_to})"
         document = with_changes(document, id=kept)
         article = session.scalar(select(Article).where(Article.external_id == kept))
-    elif submitted and article is not None and article.content_hash != document.content_hash:
+    elif submitted and differs:
         conflict = f"replaced the story stored as {document.id!r} (nobody had worked on it): it is translated anew"
     changed = article is None or article.content_hash != document.content_hash
     if article is None:

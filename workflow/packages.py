@@ -19,11 +19,7 @@ from pathlib import Path
 from workflow import archives, languages
 from workflow.errors import BriefdeskError
 
-# The limits live with every other archive's, in workflow.archives.
-MAX_FILES = archives.MODEL_PACKAGE.files
-MAX_UNPACKED_BYTES = archives.MODEL_PACKAGE.unpacked_bytes
-MAX_RATIO = archives.MODEL_PACKAGE.ratio
-"""Model weights barely compress; an archive that unpacks to 50x its size is a zip bomb, not a model."""
+LIMITS = archives.MODEL_PACKAGE  # files, unpacked size and compression ratio, with every other archive's
 _CODE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -39,10 +35,8 @@ def extract(archive: Path, staging: Path) -> Path:
         bad = [n for n in names if n.startswith("/") or ".." in Path(n).parts or "\\" in n or ":" in n]
         if bad:
             raise ModelError(f"{archive}: unsafe path in archive: {bad[0]!r}")
-        if len(entries) > MAX_FILES:
-            raise ModelError(f"{archive}: {len(entries)} files; a package has at most {MAX_FILES}")
         try:  # what the directory declares; the unpacking below also counts what really comes out
-            archives.check(zf, archives.MODEL_PACKAGE)
+            archives.check(zf, LIMITS)
         except archives.ArchiveError as error:
             raise ModelError(f"{archive}: {error}") from None
         tops = {n.split("/", 1)[0] for n in names}
@@ -57,7 +51,7 @@ def extract(archive: Path, staging: Path) -> Path:
         if missing:
             raise ModelError(f"{archive}: not a translation package, missing {', '.join(missing)}")
         check_metadata(archive, _read_json(zf, f"{top}/metadata.json", archive))
-        limit = min(MAX_UNPACKED_BYTES, max(archive.stat().st_size * MAX_RATIO, 64 * 2**20))
+        limit = min(LIMITS.unpacked_bytes, max(archive.stat().st_size * LIMITS.ratio, 64 * 2**20))
         _unpack(zf, entries, staging, limit, archive)
     return staging / top
 
@@ -153,7 +147,7 @@ def _unpack(zf: zipfile.ZipFile, entries: list[zipfile.ZipInfo], staging: Path, 
                     written += len(block)
                     if written > limit:
                         raise ModelError(f"{archive}: unpacks to more than {limit / 1e6:,.0f} MB "
-                                         f"({MAX_RATIO}x its size at most); refused as a zip bomb")
+                                         f"({LIMITS.ratio}x its size at most); refused as a zip bomb")
                     out.write(block)
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise ModelError(f"{archive}: damaged archive ({error})") from error
