@@ -208,3 +208,32 @@ def test_a_headline_added_to_an_approved_story_sends_it_back_to_review(demo_mode
     assert run([path], store, targets=["zh"]).decoded == {"zh": 1}
     with store.session() as session:
         assert session.scalar(select(Review)).status == "in_review"  # the new headline needs a look
+
+
+def test_ctrl_c_right_after_a_commit_is_counted_with_that_commit(demo_models, store):
+    """SIGINT arriving just after an article's translations are committed (the moment the CI caught once: a
+    record of 27 sentences for 32 stored): the commit's count is kept, and the run stops right after it."""
+    import os
+    import signal
+
+    from sqlalchemy import event
+
+    from workflow import interrupts
+
+    def translations_flushed(session, context):
+        if any(isinstance(row, Translation) for row in session.new):
+            session.info["translations"] = True
+
+    def interrupt_after_commit(session):
+        if session.info.pop("translations", False):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    event.listen(store._sessions, "after_flush", translations_flushed)
+    event.listen(store._sessions, "after_commit", interrupt_after_commit)
+    with interrupts.remembered(), pytest.raises(KeyboardInterrupt):
+        run([CORPUS / "hor-namhong-china-visit.en.txt"], store, targets=["km"])
+    with store.read() as session:
+        record = session.scalars(select(Run)).one()
+        stored = session.scalar(select(func.count(Translation.id)))
+    assert record.status == "interrupted"
+    assert record.sentences_translated == stored == 19  # the one article, committed and counted

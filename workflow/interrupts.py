@@ -5,6 +5,9 @@ Python delivers SIGINT as a KeyboardInterrupt wherever the main thread happens t
 ignored" and carries on: the batch would run to its end. So the CLI remembers the signal as well (and keeps that
 message quiet), and the pipeline raises it again at its next safe point (each progress step: an article read, a
 batch decoded).
+
+A step that must not be cut in two (a commit and the count the run records for it) runs inside ``deferred()``:
+Ctrl-C there is raised when the step ends.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _received = threading.Event()
+_deferring = 0
+"""How many ``deferred()`` steps the main thread is inside (signal handlers run in the main thread)."""
 
 
 @contextmanager
@@ -29,7 +34,8 @@ def remembered() -> Iterator[None]:
 
     def interrupt(signum, frame) -> None:
         _received.set()
-        raise KeyboardInterrupt
+        if not _deferring:
+            raise KeyboardInterrupt
 
     def unraisable(report) -> None:
         if not isinstance(report.exc_value, KeyboardInterrupt):  # that one is raised again at the next check()
@@ -45,6 +51,22 @@ def remembered() -> Iterator[None]:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         sys.unraisablehook = previous_hook
         _received.clear()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Inside ``remembered()``, Ctrl-C during this step is raised when it ends, not in its middle."""
+    global _deferring
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+    if not _deferring:
+        check()
 
 
 def check() -> None:
