@@ -247,6 +247,19 @@ def test_word_files_give_title_and_paragraphs_in_document_order(tmp_path):
     assert [d.id for d in folder] == ["ream", "untitled"]
 
 
+def test_a_word_file_of_many_paragraphs_is_read_in_one_pass_and_a_book_is_refused(tmp_path):
+    """40,000 one-word paragraphs (a 240 KB .docx) took 44 s to read, a style lookup each; now the heading
+    styles are found once, and more paragraphs than a story has are refused by name."""
+    from workflow.formats import MAX_PARAGRAPHS
+
+    letters = [f"w{i}" for i in range(MAX_PARAGRAPHS - 2)]  # and the two table cells
+    (doc,) = corpus.read([_word_file(tmp_path / "long.docx", body=letters)])
+    assert doc.title == "Ream base" and doc.text.split("\n\n") == [letters[0], "Cell one.", "Cell two.", *letters[1:]]
+    (book,) = corpus.read([_word_file(tmp_path / "book.docx", body=[*letters, "one more"])])
+    assert isinstance(book, corpus.Rejected) and book.source.endswith("book.docx")
+    assert f"more than {MAX_PARAGRAPHS:,} paragraphs: a book, not a story" in book.reason
+
+
 def test_uploads_are_read_by_the_same_rules_and_a_broken_word_file_is_named(tmp_path):
     raw = _word_file(tmp_path / "story.docx").read_bytes()
     when = datetime(2026, 11, 28, 10, 15, tzinfo=timezone.utc)

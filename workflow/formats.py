@@ -74,6 +74,8 @@ def html(text: str) -> tuple[str, str]:
 
 MAX_DOCX_BYTES = 20_000_000
 """A Word file carries images and styles besides the text: it may be larger than a text file."""
+MAX_PARAGRAPHS = 5_000
+"""Paragraphs with text (a story may have 1,000 sentences: see ``articles.MAX_SENTENCES``)."""
 
 
 def docx(raw: bytes) -> tuple[str, str]:
@@ -96,15 +98,18 @@ def docx(raw: bytes) -> tuple[str, str]:
         raise ValueError(f"refused: {error}") from error
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError) as error:
         raise ValueError(f"not a Word document (.docx): {error or type(error).__name__}") from error
+    # Style names looked up once: python-docx's ``paragraph.style`` searches every style for each paragraph (40,000
+    # one-word paragraphs took 44 s). A paragraph names its style by id; one without names none (Normal).
+    headings = {style.style_id for style in document.styles if (style.name or "").lower() in ("title", "heading 1")}
     title, blocks = "", []
     for block in document.iter_inner_content():  # paragraphs and tables, in document order
         if hasattr(block, "rows"):
             blocks += [cell.text.strip() for row in block.rows for cell in row.cells if cell.text.strip()]
-            continue
-        text = block.text.strip()
-        style = (block.style.name if block.style is not None else "").lower()
-        if not title and text and style in ("title", "heading 1"):
-            title = text
-        elif text:
-            blocks.append(text)
+        elif text := block.text.strip():
+            if not title and block._p.style in headings:
+                title = text
+            else:
+                blocks.append(text)
+        if len(blocks) > MAX_PARAGRAPHS:
+            raise ValueError(f"more than {MAX_PARAGRAPHS:,} paragraphs: a book, not a story")
     return title or (document.core_properties.title or "").strip(), "\n\n".join(blocks)
