@@ -537,3 +537,37 @@ def test_a_cms_adds_a_story_over_http_and_sees_it_translated_after_the_worker(re
     assert {lang: v["status"] for lang, v in story["languages"].items()} == {"km": "new", "zh": "new"}
     assert all(v["model"].startswith(f"en-{lang}") for lang, v in story["languages"].items())
     assert http("GET", "/api/v1/nowhere")[0] == 404
+
+
+def test_stories_that_are_slow_to_split_never_hold_the_server(app, store, live_server):
+    """A 60,000-word paragraph without punctuation and 8,000 sentences in one paragraph, sent at once: the
+    attack that made GET /login take 118 s. A request only stores and queues (the worker splits), and the
+    splitting is linear anyway (tests/test_segment.py)."""
+    import threading
+
+    base = live_server(app)
+    token = accounts.create_token(store, "eddie")
+    words = " ".join(f"word{i % 5000}" for i in range(60_000))
+    sentences = " ".join(f"This is sentence number {i} about the talks." for i in range(8_000))
+    answers: dict[str, tuple[int, float]] = {}
+
+    def send(name: str, text: str) -> None:
+        body = json.dumps({"id": name, "title": name, "text": text}).encode()
+        request = urllib.request.Request(base + "/api/v1/articles", method="POST", data=body, headers={
+            **bearer(token), "Content-Type": "application/json"})
+        started = time.monotonic()
+        with urllib.request.urlopen(request, timeout=120) as response:
+            answers[name] = (response.status, time.monotonic() - started)
+
+    senders = [threading.Thread(target=send, args=item) for item in (("words", words), ("sentences", sentences))]
+    for sender in senders:
+        sender.start()
+    started = time.monotonic()
+    with urllib.request.urlopen(base + "/login", timeout=120) as response:
+        assert response.status == 200
+    login_seconds = time.monotonic() - started
+    for sender in senders:
+        sender.join()
+    assert {name: status for name, (status, _) in answers.items()} == {"words": 202, "sentences": 202}
+    # Bounds 50× above what the fix takes here, 50× below what the attack cost before it.
+    assert login_seconds < 2 and max(seconds for _, seconds in answers.values()) < 2, (login_seconds, answers)

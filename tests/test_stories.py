@@ -40,6 +40,8 @@ def test_a_pasted_story_shows_translating_until_the_worker_has_translated_it(app
         article = session.scalar(select(Article).where(Article.title == "Hun Sen meets Chinese envoy"))
         assert article.external_id.startswith("web-") and article.external_id.endswith("-hun-sen-meets-chinese-envoy")
         assert session.scalars(select(Review).where(Review.article_id == article.id)).all() == []
+    waiting = client.get(f"/articles/{article.external_id}")  # stored, not split yet: the worker does that
+    assert waiting.status_code == 200 and "Waiting for <code>briefdesk worker</code>" in waiting.get_data(as_text=True)
     worker.work(reviewed_store, registry, until_idle=True, log=lambda _: None)
     queue = client.get("/").get_data(as_text=True)
     assert "translating…" not in queue

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from tests.conftest import CORPUS
 from workflow import jobs, pipeline, queue, worker
 from workflow.corpus import Document
+from workflow.segment import split_sentences
 from workflow.store import Job, Review, Sentence, Translation
 
 BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
@@ -37,6 +38,12 @@ def translated(store, article_id: int, lang: str) -> int:
                                                                     Translation.lang == lang))
 
 
+def result_id(store) -> int:
+    """The article of the only job."""
+    with store.read() as session:
+        return session.scalar(select(Job.article_id))
+
+
 def sentences(store, article_id: int) -> int:
     with store.read() as session:
         return session.scalar(select(func.count()).select_from(Sentence).where(Sentence.article_id == article_id))
@@ -46,11 +53,12 @@ def sentences(store, article_id: int) -> int:
 def test_a_submitted_story_is_stored_at_once_and_translated_by_the_worker(demo_models, store, registry):
     story = voa_stories()[0]
     result = pipeline.submit(document(story), store, "eddie")
-    assert result.external_id == story["id"] and result.sentences > 0
+    assert result.external_id == story["id"]
     with store.read() as session:
         job = session.scalar(select(Job))
         assert (job.status, job.targets, job.submitted_by) == ("queued", ["km", "zh"], "eddie")
         assert session.scalar(select(func.count()).select_from(Review)) == 0  # nothing decoded by submit
+    assert sentences(store, job.article_id) == result.sentences == 0  # nor split: the request stays cheap
     lines: list[str] = []
     assert worker.work(store, registry, until_idle=True, log=lines.append) == 1
     assert lines[0].startswith(f"claimed {story['id']} (job {job.id}, attempt 1, km+zh)")
@@ -59,7 +67,7 @@ def test_a_submitted_story_is_stored_at_once_and_translated_by_the_worker(demo_m
         assert (job.status, job.attempts, job.error) == ("done", 1, "")
         assert {r.lang: r.status for r in session.scalars(select(Review))} == {"km": "new", "zh": "new"}
     total = sentences(store, job.article_id)
-    assert translated(store, job.article_id, "km") == total == translated(store, job.article_id, "zh")
+    assert translated(store, job.article_id, "km") == total == translated(store, job.article_id, "zh") > 0
 
 
 def test_a_story_that_fails_shows_why_and_can_be_retried(demo_models, store, registry, tmp_path):
@@ -121,10 +129,13 @@ def test_a_worker_killed_mid_story_leaves_it_to_the_next_one(demo_models, store)
     # that the kill lands while it is being translated.
     pool = voa_stories()[:18]
     long_story = Document("long-story", "Everything", "\n\n".join(s["text"] for s in pool), "web:long-story")
-    result = pipeline.submit(long_story, store, "cms")
+    pipeline.submit(long_story, store, "cms")
     process = _worker("--lease", "2")
     assert process.stdout.readline().startswith("Briefdesk worker")
     assert process.stdout.readline().startswith("claimed long-story")
+    deadline = time.monotonic() + 60
+    while sentences(store, result_id(store)) == 0 and time.monotonic() < deadline:  # the worker splits it first
+        time.sleep(0.05)
     time.sleep(0.5)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
@@ -144,4 +155,33 @@ def test_a_worker_killed_mid_story_leaves_it_to_the_next_one(demo_models, store)
         job = session.get(Job, job.id)
         assert (job.status, job.attempts) == ("done", 2)
     assert translated(store, article_id, "km") == total == translated(store, article_id, "zh")
-    assert result.sentences + 1 == total  # and the headline
+    assert len(split_sentences(long_story.text)) + 1 == total  # and the headline
+
+
+def test_a_story_too_long_or_too_slow_fails_with_its_reason_and_the_queue_goes_on(demo_models, store, registry):
+    """The request took both without splitting them; the worker refuses the book (more sentences than
+    ``articles.MAX_SENTENCES``) and stops the story that runs past its time, and goes on with the next."""
+    from workflow.articles import MAX_SENTENCES
+    from workflow.store import Article
+
+    book = " ".join(f"This is sentence number {i} about the talks." for i in range(MAX_SENTENCES + 1))
+    pipeline.submit(Document("book", "A book", book, "web:book"), store, "cms")
+    long_story = "\n\n".join(s["text"] for s in voa_stories()[:18])  # 741 sentences: many batches
+    pipeline.submit(Document("long-story", "Everything", long_story, "web:long-story"), store, "cms")
+    lines: list[str] = []
+    assert worker.work(store, registry, until_idle=True, log=lines.append, story_seconds=0) == 2
+    with store.read() as session:
+        by_story = {external_id: (job.status, job.error, job.article_id) for job, external_id in session.execute(
+            select(Job, Article.external_id).join(Article, Article.id == Job.article_id))}
+    assert by_story["book"][:2] == ("failed", f"book: more than {MAX_SENTENCES:,} sentences: too long for one "
+                                              "story (split it into several)")
+    assert sentences(store, by_story["book"][2]) == 0
+    assert by_story["long-story"][0] == "failed"
+    assert by_story["long-story"][1].startswith("stopped after 0 s, the most one story may take")
+    assert translated(store, by_story["long-story"][2], "km") == 0
+    assert "failed long-story: stopped after 0 s" in "\n".join(lines)
+
+    story = voa_stories()[0]
+    pipeline.submit(document(story), store, "cms")
+    assert worker.work(store, registry, until_idle=True, log=lines.append) == 1
+    assert lines[-1] == f"done {story['id']}"

@@ -3,11 +3,14 @@ editors' work (it is stored under a new id instead, unless ``replace``). The hea
 before the first (position ``HEADLINE``), so it is translated, checked and reviewed like the others.
 
 Shared by the batch run and by stories added one at a time (``pipeline.submit``), each in its caller's
-transaction.
+transaction. A story added one at a time is stored as it came, unsplit: the web request or API call that brought
+it does only what is cheap and bounded, and ``briefdesk worker`` splits and summarizes it (``segment``) before
+translating it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from dataclasses import replace as with_changes
 
@@ -16,6 +19,10 @@ from sqlalchemy.orm import Session
 
 from workflow import corpus, segment, summarize, texts
 from workflow.store import Article, Decision, Revision, Sentence
+
+MAX_SENTENCES = 1_000
+"""The most sentences one story may have (a 25,000-word feature; the longest of the VOA corpus has 156): a book is
+refused, where it would hold a worker for hours and editors for days."""
 
 HEADLINE = -1
 """The position of an article's headline among its sentences: translated, corrected and reviewed like one, first
@@ -61,6 +68,8 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
     has (its request names no brief settings, and a retry must not send approved work back to review); with a
     different text it never takes the place of the stored story unless ``replace`` says so, even where nobody
     has worked on that story yet (a batch run updates such an article in place: its files are the source)."""
+    if submitted and not re.search(r"[^\W_]", document.text):  # the rest waits for the worker's split
+        raise ValueError("no sentences found")
     conflict = ""
     article = session.scalar(select(Article).where(Article.external_id == document.id))
     if article is not None and article.content_hash == document.content_hash and (
@@ -70,9 +79,6 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
         body = [s for s in article.sentences if s.position != HEADLINE]
         return Stored(article.id, ArticleResult(document.id, document.title, len(body),
                                                 sum(s.in_brief for s in body)))
-    sentences = segment.split_sentences(document.text)
-    if not sentences:
-        raise ValueError("no sentences found")
     differs = article is not None and article.content_hash != document.content_hash
     worked_on = differs and _has_editorial_work(session, article)
     # An operator's `run --replace` may replace any story; a story sent in alone (web, API) only when it asks
@@ -107,21 +113,32 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
     if changed:
         article.title, article.text, article.source = document.title, document.text, document.source
         article.content_hash = document.content_hash
-        if document.title and document.title != document.id:  # the headline is translated and reviewed too
-            article.sentences.append(Sentence(position=HEADLINE, paragraph=HEADLINE, text=document.title))
+    if not submitted and (changed or article.summary_key != how.key):
+        segment_article(session, article, how)
+    session.flush()
+    body = [s for s in article.sentences if s.position != HEADLINE]
+    return Stored(article.id, ArticleResult(document.id, document.title, len(body), sum(s.in_brief for s in body),
+                                            note=conflict))
+
+
+def segment_article(session: Session, article: Article, how: Summary) -> None:
+    """Split a stored article into its sentences (if it has none yet) and choose its brief. ValueError when it
+    has no sentence or too many."""
+    if not article.sentences:
+        sentences = segment.split_sentences(article.text, MAX_SENTENCES)
+        if not sentences:
+            raise ValueError("no sentences found")
+        if article.title and article.title != article.external_id:  # translated and reviewed too
+            article.sentences.append(Sentence(position=HEADLINE, paragraph=HEADLINE, text=article.title))
         article.sentences.extend(Sentence(position=i, paragraph=s.paragraph, text=s.text)
                                  for i, s in enumerate(sentences))
-    if changed or (article.summary_key != how.key and not submitted):
-        chosen = set(summarize.summarize([s.text for s in sentences], budget=how.budget,
-                                         algorithm=how.algorithm,
-                                         paragraphs=[s.paragraph for s in sentences], title=document.title))
-        for sentence in article.sentences:
-            sentence.in_brief = sentence.position in chosen
-        article.summary_key = how.key
-        texts.write_brief(session, article, "en")
-    session.flush()
-    return Stored(article.id, ArticleResult(document.id, document.title, len(sentences),
-                                            sum(s.in_brief for s in article.sentences), note=conflict))
+    body = sorted((s for s in article.sentences if s.position != HEADLINE), key=lambda s: s.position)
+    chosen = set(summarize.summarize([s.text for s in body], budget=how.budget, algorithm=how.algorithm,
+                                     paragraphs=[s.paragraph for s in body], title=article.title))
+    for sentence in article.sentences:
+        sentence.in_brief = sentence.position in chosen
+    article.summary_key = how.key
+    texts.write_brief(session, article, "en")
 
 
 def _has_editorial_work(session: Session, article: Article) -> bool:

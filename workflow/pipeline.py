@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-
 from workflow import articles, corpus, interrupts, jobs, summarize
 from workflow.articles import ArticleResult
 from workflow.cluster import Cluster, ClusterError
@@ -93,23 +91,37 @@ def run(paths: Iterable[str | Path], store: Store, models: Registry, options: Op
 
 def translate(article_ids: list[int], store: Store, models: Registry, options: Options = Options(),
               progress: Progress | None = None, cluster: Cluster | None = None) -> RunReport:
-    """Translate articles that are already stored (what ``briefdesk worker`` does with a submitted story)."""
+    """Translate articles that are already stored (what ``briefdesk worker`` does with a submitted story),
+    splitting first any that were stored unsplit (see ``articles``)."""
     progress = progress or (lambda *_: None)
 
     def stored(report: RunReport) -> list[int]:
-        with store.read() as session:
-            for article in session.scalars(select(Article).where(Article.id.in_(article_ids))):
+        ready = []
+        for article_id in article_ids:
+            with interrupts.deferred(), store.session() as session:
+                article = session.get(Article, article_id)
+                if article is None:
+                    continue
+                if not article.sentences:
+                    try:
+                        articles.segment_article(session, article, options.summary)
+                    except ValueError as error:  # refused before anything changed
+                        report.errors.append({"item": article.external_id, "stage": "segment",
+                                              "reason": str(error)})
+                        continue
                 body = [s for s in article.sentences if s.position >= 0]  # the headline is not counted
                 report.articles.append(ArticleResult(article.external_id, article.title, len(body),
                                                      sum(s.in_brief for s in body)))
-        return list(article_ids)
+                ready.append(article_id)
+        return ready
 
     return _run(stored, store, models, options, progress, cluster)
 
 
 def submit(document: corpus.Document, store: Store, username: str, options: Options = Options()) -> ArticleResult:
     """Store a story added through the web or the API, with a job for ``briefdesk worker`` to translate it (in
-    one transaction: a story is never stored without its job). Nothing is decoded here."""
+    one transaction: a story is never stored without its job). Nothing is split or decoded here: the worker
+    does that."""
     with store.session() as session:
         try:
             stored = articles.store(document, session, options.summary, options.replace, submitted=True)

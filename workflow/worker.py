@@ -4,7 +4,8 @@ Run one beside ``briefdesk serve`` (or several, against one PostgreSQL database)
 database (see ``workflow.jobs``), translated with the pipeline (locally, or on a Dask cluster), and marked done
 or failed with the reason. While a job runs a thread renews the claim's heartbeat; if the worker is killed, the
 claim expires after the lease and another worker (or this one, restarted) takes the story over. Models are
-loaded once per worker process and kept.
+loaded once per worker process and kept. A story that takes longer than ``story_seconds`` is stopped and failed
+with that reason, so one huge story cannot hold the queue.
 """
 
 from __future__ import annotations
@@ -12,14 +13,24 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 
 from workflow import jobs, pipeline
 from workflow.cluster import Cluster
+from workflow.errors import BriefdeskError
 from workflow.models import Registry
 from workflow.store import Store
 
 Log = Callable[[str], None]
+
+STORY_SECONDS = 900.0
+"""How long one story may take (splitting and every language): a 1,000-sentence story, the most one may have,
+takes a few minutes with a real model on two cores."""
+
+
+class TimeLimit(BriefdeskError):
+    """A story took longer than the worker allows."""
 
 
 def name() -> str:
@@ -29,7 +40,8 @@ def name() -> str:
 
 def work(store: Store, models: Registry, options: pipeline.Options | None = None, *,
          lease: float = jobs.LEASE_SECONDS, poll: float = 1.0, until_idle: bool = False,
-         stop: threading.Event | None = None, cluster: Cluster | None = None, log: Log = print) -> int:
+         stop: threading.Event | None = None, cluster: Cluster | None = None, log: Log = print,
+         story_seconds: float = STORY_SECONDS) -> int:
     """Claim and translate jobs until ``stop`` is set (or, with ``until_idle``, until none is left); returns how
     many jobs this worker finished."""
     options = options or pipeline.Options()
@@ -45,7 +57,7 @@ def work(store: Store, models: Registry, options: pipeline.Options | None = None
             continue
         log(f"claimed {claim.external_id} (job {claim.job_id}, attempt {claim.attempt}, "
             f"{'+'.join(claim.targets)})")
-        error = _translate(claim, store, models, options, lease, me, cluster)
+        error = _translate(claim, store, models, options, lease, me, cluster, story_seconds)
         jobs.finish(store, claim.job_id, me, error)
         finished += 1
         log(f"{'failed' if error else 'done'} {claim.external_id}{': ' + error if error else ''}")
@@ -53,7 +65,7 @@ def work(store: Store, models: Registry, options: pipeline.Options | None = None
 
 
 def _translate(claim: jobs.Claim, store: Store, models: Registry, options: pipeline.Options, lease: float,
-               me: str, cluster: Cluster | None) -> str | None:
+               me: str, cluster: Cluster | None, story_seconds: float) -> str | None:
     beating = threading.Event()
 
     def beat() -> None:
@@ -65,13 +77,22 @@ def _translate(claim: jobs.Claim, store: Store, models: Registry, options: pipel
 
     heart = threading.Thread(target=beat, name=f"heartbeat-{claim.job_id}", daemon=True)
     heart.start()
+    deadline = time.monotonic() + story_seconds
+
+    def in_time(stage: str, done: int, total: int) -> None:  # after each decoded batch
+        if done < total and time.monotonic() > deadline:  # (the last batch of a language is kept)
+            raise TimeLimit(f"stopped after {story_seconds:g} s, the most one story may take (the worker's "
+                            f"--story-seconds): split the story, or raise the limit and retry it")
+
     try:
         targets = [t for t in claim.targets if t] or list(options.targets)
         report = pipeline.translate([claim.article_id], store, models, pipeline.Options(
             targets=targets, budget=options.budget, algorithm=options.algorithm, decoding=options.decoding),
-            cluster=cluster)
+            progress=in_time, cluster=cluster)
         problems = [f"{e['item']}: {e['reason']}" for e in report.errors]
         return "; ".join(problems) or None
+    except TimeLimit as error:
+        return str(error)
     except Exception as error:  # noqa: BLE001 - the story fails with its reason; the worker goes on
         return f"{type(error).__name__}: {error}"
     finally:

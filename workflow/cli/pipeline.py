@@ -224,7 +224,9 @@ def demo(corpus_dir, serve, port) -> None:
 @click.option("--poll", type=click.FloatRange(min=0.05), default=1.0, show_default=True,
               help="Seconds between looks for new stories when idle.")
 @click.option("--until-idle", is_flag=True, help="Stop when no story is waiting (for scripts and cron).")
-def worker(beam_size, compute_type, threads, cluster, lease, poll, until_idle) -> None:
+@click.option("--story-seconds", type=click.FloatRange(min=1), default=900, show_default=True,
+              help="The most one story may take; a longer one is stopped and failed with that reason.")
+def worker(beam_size, compute_type, threads, cluster, lease, poll, until_idle, story_seconds) -> None:
     """Translate the stories added through the web or the API, as they come (runs until stopped).
 
     Several workers may share one PostgreSQL database: each story is taken by one of them. A story whose
@@ -250,7 +252,8 @@ def worker(beam_size, compute_type, threads, cluster, lease, poll, until_idle) -
 
             workers = stack.enter_context(dask_cluster.connect(cluster, config()))
         done = job_worker.work(store(), registry(), run_options, lease=lease, poll=poll, until_idle=until_idle,
-                               stop=stop, cluster=workers, log=lambda line: click.echo(line))
+                               stop=stop, cluster=workers, log=lambda line: click.echo(line),
+                               story_seconds=story_seconds)
     click.echo(f"{done} stories translated by this worker.")
 
 
