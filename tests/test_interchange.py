@@ -9,11 +9,11 @@ from sqlalchemy import select
 from translate.misc.xml_helpers import getXMLlang
 from translate.storage import tbx, tmx, xliff
 
-from workflow import glossary, interchange, review, texts
+from workflow import accounts, glossary, interchange, review, texts
 from workflow.cli import main
 from workflow.corpus import sample_dir
 from workflow.glossary import Entry, Form
-from workflow.store import Article, Memory, Review, Revision, Store
+from workflow.store import Article, Memory, Review, Revision, Store, Term
 
 STARTER = sample_dir() / "glossary" / "starter-glossary.csv"
 ARTICLE = "hor-namhong-china-visit"
@@ -121,6 +121,20 @@ def test_an_exported_csv_has_no_cell_a_spreadsheet_would_run_and_reads_back_the_
     assert problems == [] and [e.data() for e in entries] == _stored(store)
 
 
+def test_imports_credit_only_real_users_and_the_command_line_by_its_own_name(store, tmp_path):
+    """``--user`` names an existing account (no work is credited to someone who is not there); without it the
+    change is the command line's, ``cli:`` and the login name, which no account can have."""
+    import getpass
+
+    for command in (("glossary", "import", STARTER), ("memory", "import", STARTER), ("xliff", "import", STARTER)):
+        result = CliRunner().invoke(main, [*map(str, command), "--user", "ghost"])
+        assert result.exit_code == 2 and "no Briefdesk user 'ghost'" in result.output, result.output
+    assert _stored(store) == []
+    assert invoke("glossary", "import", STARTER).exit_code == 0
+    with store.read() as session:
+        assert {t.username for t in session.scalars(select(Term))} == {f"cli:{getpass.getuser()}"}
+
+
 def test_bad_csv_rows_are_reported_with_their_line_and_the_good_rows_kept(store, tmp_path):
     path = tmp_path / "glossary.csv"
     path.write_bytes(BAD_CSV)
@@ -133,6 +147,7 @@ def test_bad_csv_rows_are_reported_with_their_line_and_the_good_rows_kept(store,
     assert "empty" in reasons[4] and "no approved form" in reasons[5] and "both the approved" in reasons[6]
     assert "line 2" in reasons[8] and "maybe" in reasons[9] and "zh column is not UTF-8" in reasons[11]
 
+    accounts.add_user(store, "ada", "ada-password", "admin")
     result = invoke("glossary", "import", path, "--user", "Ada")
     assert result.exit_code == 1
     assert "2 added, 0 updated, 0 unchanged, 6 bad rows skipped" in result.output
@@ -223,6 +238,7 @@ def test_tmx_from_another_tool_matches_languages_and_skips_what_it_cannot_use(st
     with store.read() as session:
         assert set(session.scalars(select(Memory.username))) == {"tina"}
 
+    accounts.add_user(store, "tina", "tina-password", "editor")
     result = invoke("memory", "import", path, "--user", "Tina")
     assert result.exit_code == 0 and "0 added, 0 updated, 4 unchanged" in result.output
     assert "skipped 1: no English side" in result.output
@@ -307,6 +323,7 @@ def test_xliff_import_reports_a_conflict_and_keeps_the_editors_text(reviewed_sto
         review.save_sentence(reviewed_store, ARTICLE, "zh", row.sentence_id, f"编辑{row.sentence_id}。", 0, "eddie")
     _change(path, parsed, {first.sentence_id: "译者的版本。", second.sentence_id: "译者的第二句。"})
 
+    accounts.add_user(reviewed_store, "tina", "tina-password", "editor")
     result = invoke("xliff", "import", path, "--user", "tina")
     assert result.exit_code == 1
     assert f"1 saved, {len(rows) - 2} unchanged, 1 conflicts" in result.output

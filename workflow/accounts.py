@@ -76,6 +76,11 @@ def set_role(store: Store, username: str, role: str) -> None:
         _revoke(session, user.id)  # a CMS gets a new token for the new rights, as a browser logs in again
 
 
+def exists(store: Store, username: str) -> bool:
+    with store.read() as session:
+        return session.scalar(select(User.id).where(User.username == normalize(username))) is not None
+
+
 def list_users(store: Store) -> list[User]:
     with store.read() as session:
         return list(session.scalars(select(User).order_by(User.username)))

@@ -12,26 +12,34 @@ from workflow.cli import options, store
 from workflow.errors import BriefdeskError
 
 
-def _login_name() -> str:
+def _operator() -> str:
+    """Who made a change from the command line without ``--user``: ``cli:`` and the login name, a name no
+    account can have (usernames have no ':'), so it is never taken for an editor's work."""
     import getpass
 
     try:
-        return getpass.getuser()
+        return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):  # no login name (a container without a passwd entry)
-        return "briefdesk"
+        return "cli:briefdesk"
 
 
-def _user(ctx, param, value: str) -> str:
+def _user(ctx, param, value: str | None) -> str:
+    if value is None:
+        return _operator()
     from workflow import accounts
 
     name = accounts.normalize(value)  # the form the review app records its users' changes under
     if not name:
         raise click.BadParameter("give a name", ctx, param)
+    if not accounts.exists(store(), name):  # no work is credited to someone who is not there
+        raise click.BadParameter(f"no Briefdesk user {name!r} (`briefdesk users list` shows them, `users add` "
+                                 "adds one)", ctx, param)
     return name
 
 
-user_option = click.option("--user", default=_login_name, show_default="your login name", callback=_user,
-                           help="The name the changes are recorded under.")
+user_option = click.option("--user", callback=_user, metavar="NAME",
+                           help="The Briefdesk user the changes are recorded under (an existing account); "
+                                "without it, 'cli:' and your login name.")
 
 
 def _langs(ctx, param, value: str | None) -> list[str] | None:
