@@ -301,12 +301,20 @@ def test_script_in_article_and_correction_is_escaped(app, reviewed_store, regist
 def test_markdown_downloads_carry_no_raw_html_typed_into_an_edit(app, reviewed_store):
     client = login(app, "eddie")
     response = post(client, f"/articles/{ARTICLE}/edit",
-                    {**sentence_form(client, "km", 0), "text": "<img src=x onerror=alert(1)> ការប្រជុំ"},
+                    {**sentence_form(client, "km", 0), "text": "<img src=x onerror=alert(1)> ការប្រជុំ "
+                     "[ព័ត៌មាន](javascript:alert(2)) ![](http://tracker.example/x.png)\n# ១. *ថ្មី*"},
                     f"/articles/{ARTICLE}")
     assert response.status_code in (200, 303)
     decide(client, ARTICLE, "km", "approved")
     markdown = client.get(f"/download/{ARTICLE}/km.md").get_data(as_text=True)
     assert "&lt;img src=x onerror=alert(1)> ការប្រជុំ" in markdown and "<img" not in markdown
+    # Rendered by a CommonMark renderer as a CMS would: what the editor typed comes out as the text it is.
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(markdown)
+    assert "<img" not in html and "<a " not in html
+    assert html.count("<em>") == 1 and html.count("<h1>") == 1  # the file's own heading and byline only
+    assert "[ព័ត៌មាន](javascript:alert(2)) ![](http://tracker.example/x.png)" in html
     with zipfile.ZipFile(io.BytesIO(client.get("/download/approved.zip").data)) as archive:
         assert all("<img" not in archive.read(name).decode() for name in archive.namelist())
 

@@ -119,15 +119,27 @@ def _heading(item: Record) -> str:
 
 
 def _markdown(item: Record) -> str:
-    title, brief, text = (_no_html(part) for part in (item.title, item.brief, item.text))
+    title, brief, text = (_literal(part) for part in (item.title, item.brief, item.text))
     return (f"# {title}\n\n*{_heading(item)} · {item.article_id} · {item.status}*\n\n## Brief\n\n{brief}\n\n"
             f"## Full text\n\n{text}\n")
 
 
-def _no_html(text: str) -> str:
-    # Markdown passes raw HTML through, and a CMS rendering it would run an editor's "<img onerror=…>": an
-    # entity keeps the character as text.
-    return text.replace("<", "&lt;")
+def _literal(text: str) -> str:
+    # What an editor typed is text, never markup: a CMS rendering the Markdown would otherwise run raw HTML
+    # ("<img onerror=…>") and follow links and images ("[here](javascript:…)", "![](http://tracker)"). An entity
+    # keeps "<" and a backslash keeps the characters that make links, code and emphasis; so does one before a
+    # line's heading, quote or list mark.
+    text = _MARKUP.sub(r"\\\g<0>", text).replace("<", "&lt;")
+    return _BLOCK_START.sub(_escape_block_start, text)
+
+
+_MARKUP = re.compile(r"[\\`*_\[\]!]")
+_BLOCK_START = re.compile(r"(^|\n)([ \t]*)(?:([#>+\-=|~])|(\d+)([.)]))")
+
+
+def _escape_block_start(match: re.Match) -> str:
+    start, indent, mark, number, dot = match.groups()
+    return start + indent + (f"\\{mark}" if mark else f"{number}\\{dot}")
 
 
 def _plain(item: Record) -> str:
@@ -193,7 +205,7 @@ def bulk_zip(items: list[Record]) -> bytes:
                           "lang": item.lang, "status": item.status, "model": item.model, "demo": item.demo})
         archive.writestr("index.json", json.dumps(index, ensure_ascii=False, indent=2))
         archive.writestr("index.md", "# Approved briefs\n\n" + "".join(
-            f"- [{_no_html(e['title'])} ({e['lang']})]({e['file']})\n" for e in index))
+            f"- [{_literal(e['title'])} ({e['lang']})]({e['file']})\n" for e in index))
     return buffer.getvalue()
 
 
