@@ -168,6 +168,30 @@ def test_an_uploaded_archive_with_a_repeated_id_is_refused_by_name(app, reviewed
         assert session.scalar(select(Article).where(Article.external_id == "cms-1")) is None
 
 
+def test_a_json_upload_naming_a_taken_id_replaces_it_only_when_the_editor_says_so(app, reviewed_store):
+    client = login(app, "eddie")
+
+    def upload(text: str, **fields):
+        line = json.dumps({"id": "cms-2", "title": "Visit", "text": text}).encode()
+        response = client.post("/stories/new", data={"csrf_token": token(client, "/stories/new"),
+                                                      "upload": (io.BytesIO(line), "story.json"), **fields},
+                               content_type="multipart/form-data", follow_redirects=True)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    def stored() -> dict[str, str]:
+        with reviewed_store.read() as session:
+            return dict(session.execute(select(Article.external_id, Article.text).where(
+                Article.external_id.like("cms-2%"))).all())
+
+    upload("Hun Sen spoke on Monday.")
+    assert "this different story was stored as &#39;cms-2-2&#39;" in upload("Hun Sen spoke on Tuesday.")
+    assert stored() == {"cms-2": "Hun Sen spoke on Monday.", "cms-2-2": "Hun Sen spoke on Tuesday."}
+    page = upload("Hun Sen spoke on Wednesday.", replace="y")
+    assert "replaced the story stored as &#39;cms-2&#39;" in page
+    assert stored() == {"cms-2": "Hun Sen spoke on Wednesday.", "cms-2-2": "Hun Sen spoke on Tuesday."}
+
+
 @pytest.mark.parametrize(("fields", "message"), [
     ({"title": "Nothing", "text": "   "}, "paste the story&#39;s text or choose a file"),
     ({"title": "Numbers", "text": "12345 67890"}, "no text to translate"),

@@ -1,7 +1,9 @@
 """Adding a story in the browser (paste it, or upload a file), and retrying one whose translation failed.
 
 The story is read by the same rules as ``briefdesk run`` (``corpus``), stored with a job, and appears in the
-queue at once as "translating…"; ``briefdesk worker`` translates it. The request itself never decodes.
+queue at once as "translating…"; ``briefdesk worker`` splits and translates it. The request itself never splits
+or decodes. A JSON file's story whose id is taken replaces that story only when the editor ticks "replaces" and
+nobody has worked on it (``articles.store``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from web import store
@@ -29,6 +31,8 @@ class StoryForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=500)])
     text = TextAreaField("Story", validators=[Length(max=corpus.MAX_ARTICLE_BYTES)])
     upload = FileField("…or a file (.txt, .md, .html, .json, .jsonl, .docx)")
+    replace = BooleanField("A story in a JSON file whose id is taken replaces that story, if nobody has worked on "
+                           "it (otherwise it is kept under a new id)")
 
 
 def allow_uploads() -> None:
@@ -60,7 +64,8 @@ def new():
             added = []
             try:
                 for document in documents:
-                    added.append(pipeline.submit(document, store(), current_user.username))
+                    added.append(pipeline.submit(document, store(), current_user.username,
+                                                 pipeline.Options(replace=form.replace.data)))
             except BriefdeskError as error:
                 problems.append(str(error))
             else:
