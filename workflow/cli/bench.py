@@ -68,6 +68,15 @@ def bench_glossary(repeats, as_json) -> None:
     options.print_table(glossary.run(repeats), as_json, "Glossary check")
 
 
+@bench.command("checks")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def bench_checks(as_json) -> None:
+    """Milliseconds per sentence for all translation checks (the corpus's references, Khmer and Chinese)."""
+    from workflow.bench import checks
+
+    options.print_table(checks.run(), as_json, "Translation checks")
+
+
 @bench.command("summarize")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 def bench_summarize(as_json) -> None:

@@ -1,4 +1,5 @@
-"""``briefdesk eval``: quality figures for briefs (ROUGE), translations (chrF++, BLEU) and glossary terms."""
+"""``briefdesk eval``: quality figures for briefs (ROUGE), translations (chrF++, BLEU), glossary terms and the
+translation checks."""
 
 from __future__ import annotations
 
@@ -107,6 +108,31 @@ def eval_terms(input_jsonl, target, hypotheses, as_json) -> None:
         click.echo(f"  missing: {term!r} in {item}")
     if len(score.misses) > 20:
         click.echo(f"  … and {len(score.misses) - 20} more (--json lists them all)")
+
+
+@eval_group.command("checks")
+@click.option("--input-jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help='Lines of {"id", "en", "<lang>"} with correct (professional) translations.')
+@options.target(None, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object, with the flagged references listed.")
+def eval_checks(input_jsonl, target, as_json) -> None:
+    """How often the translation checks flag correct references (false alarms), and how often they catch the
+    faults they inject into them: a changed or dropped number, an English tail, a loop, a cut sentence."""
+    from workflow.checks import faults, records
+
+    items = [item for item in records.read(input_jsonl, target) if isinstance(item, records.Record)]
+    result = faults.evaluate([(item.id, item.en, item.text) for item in items], target)
+    data = result.data()
+    if as_json:
+        click.echo(json.dumps({**data, "flagged_references": result.examples}, ensure_ascii=False))
+        return
+    click.echo(f"{target}: {data['sentences']} correct translations, {data['flagged']} flagged "
+               f"({data['flagged_percent']} %): "
+               + (", ".join(f"{name} {count}" for name, count in data["flagged_by"].items()) or "none"))
+    for kind, fault in data["faults"].items():
+        by = ", ".join(f"{name} {count}" for name, count in fault["by"].items())
+        click.echo(f"  {kind}: {fault['caught']} of {fault['injected']} caught ({fault['caught_percent']} %)"
+                   + (f" by {by}" if by else ""))
 
 
 COMMANDS = (eval_group,)
