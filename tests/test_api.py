@@ -351,7 +351,7 @@ def test_each_token_has_a_rate_limit_shared_by_every_server_process(store, confi
 def test_a_conflict_note_names_ids_and_no_server_path(reviewed_app, reviewed_store, registry):
     from workflow import review
 
-    review.decide(reviewed_store, "voa-khm-2018-party-FUNCINPEC", "zh", "approved", "eddie")
+    review.decide(reviewed_store, "voa-khm-2018-party-FUNCINPEC", "zh", "approved", "eddie", confirm_checks=True)
     token = accounts.create_token(reviewed_store, "eddie")
     story = {"id": "voa-khm-2018-party-FUNCINPEC", "title": "Another story", "text": "A different story entirely."}
     response = call(reviewed_app.test_client(), "POST", "/api/v1/articles", token, json=story)
@@ -372,7 +372,7 @@ def test_an_unchanged_story_sent_again_stays_approved_with_its_brief(reviewed_ap
     assert not pipeline.run([tmp_path / "story.json"], reviewed_store, registry,
                             pipeline.Options(budget=summarize.Budget(sentences=5))).errors
     for lang in ("km", "zh"):
-        review.decide(reviewed_store, "cms/retried", lang, "approved", "eddie")
+        review.decide(reviewed_store, "cms/retried", lang, "approved", "eddie", confirm_checks=True)
     brief = review.article_view(reviewed_store, "cms/retried").english_brief
     token = accounts.create_token(reviewed_store, "eddie")
     client = reviewed_app.test_client()
@@ -432,7 +432,7 @@ def test_approved_briefs_page_by_cursor_in_approval_order_with_since_and_lang(re
         ids = sorted(session.scalars(select(Article.external_id)))
     order = [(ids[2], "zh"), (ids[0], "km"), (ids[1], "km"), (ids[0], "zh")]
     for article_id, lang in order:
-        review.decide(reviewed_store, article_id, lang, "approved", "eddie", confirm_terms=True)
+        review.decide(reviewed_store, article_id, lang, "approved", "eddie", confirm_terms=True, confirm_checks=True)
     review.decide(reviewed_store, ids[1], "zh", "rejected", "erin")
     # The first at t0, the other three at one moment t1: the decision's id breaks the tie.
     t0, t1 = datetime(2026, 3, 1, 8, 0, 0), datetime(2026, 3, 1, 9, 30, 0)

@@ -59,7 +59,8 @@ def fuzzed(reviewed_store, config):
     with reviewed_store.read() as session:
         for external_id in session.scalars(select(Article.external_id).order_by(Article.id).limit(5)):
             for lang in ("km", "zh"):
-                review.decide(reviewed_store, external_id, lang, "approved", "eddie", confirm_terms=True)
+                review.decide(reviewed_store, external_id, lang, "approved", "eddie", confirm_terms=True,
+                              confirm_checks=True)
     app = create_app(config)
     app.config["API_RATE_LIMIT"] = accounts.RateLimit(requests=1_000_000)
     return app.test_client(), {"Authorization": f"Bearer {accounts.create_token(reviewed_store, 'eddie')}"}

@@ -76,7 +76,7 @@ def test_editor_corrects_approves_and_downloads(server, page):
     khmer_cell = row.locator("td[lang=km]")
     khmer_cell.locator("summary").click()
     khmer_cell.locator("textarea").fill("រដ្ឋមន្ត្រីការបរទេស ហោ ណាំហុង នៅប្រទេសចិនសប្តាហ៍នេះ។")
-    khmer_cell.locator("button[type=submit]").click()
+    khmer_cell.get_by_role("button", name="Save").click()
     page.wait_for_selector("text=edited by eddie")
     assert "រដ្ឋមន្ត្រីការបរទេស ហោ ណាំហុង នៅប្រទេសចិនសប្តាហ៍នេះ។" in page.locator(
         "table.aligned tbody tr").first.locator("td[lang=km] .text").inner_text()
@@ -85,18 +85,23 @@ def test_editor_corrects_approves_and_downloads(server, page):
     chinese_cell = page.locator("table.aligned tbody tr").nth(1).locator("td[lang=zh-Hans]")
     chinese_cell.locator("summary").click()
     chinese_cell.locator("textarea").fill("<script>alert('xss')</script>")
-    chinese_cell.locator("button[type=submit]").click()
+    chinese_cell.get_by_role("button", name="Save").click()
     page.wait_for_selector("text=<script>alert('xss')</script>")
     chinese_cell = page.locator("table.aligned tbody tr").nth(1).locator("td[lang=zh-Hans]")
     chinese_cell.locator("summary").click()
     chinese_cell.locator("textarea").fill("贺南洪在启程前对记者表示。")
-    chinese_cell.locator("button[type=submit]").click()
+    chinese_cell.get_by_role("button", name="Save").click()
     page.wait_for_selector("text=贺南洪在启程前对记者表示。")
 
-    # Approve Khmer with the keyboard shortcut, Chinese with the button.
+    # The shortened correction is flagged by the checks (far too short for its English): the editor says
+    # yes to "approve despite", then approves Khmer with the keyboard shortcut, Chinese with the button.
+    assert "⚠ omission" in page.locator("table.aligned tbody tr").nth(1).locator("td[lang=zh-Hans]").inner_text()
+    if page.locator("#decide-km input[name=confirm_checks]").count():
+        page.check("#decide-km input[name=confirm_checks]")
     page.locator("h1").click()
     page.keyboard.press("1")
     page.wait_for_selector("#decide-km .chip-approved")
+    page.check("#decide-zh input[name=confirm_checks]")
     page.click("#decide-zh button.approve")
     page.wait_for_selector("#decide-zh .chip-approved")
 
@@ -196,6 +201,8 @@ def test_glossary_terms_show_their_entry_and_approval_asks_first(server, page, r
     assert page.dialogs and page.dialogs[-1].startswith("Approve despite")
     assert page.locator("#decide-zh .chip-new").count() == 1
     page.check("#decide-zh input[name=confirm_terms]")
+    if page.locator("#decide-zh input[name=confirm_checks]").count():  # the demo's output has check issues too
+        page.check("#decide-zh input[name=confirm_checks]")
     page.click("#decide-zh button.approve")
     page.wait_for_selector("#decide-zh .chip-approved")
 
@@ -272,3 +279,34 @@ def test_a_story_pasted_in_the_browser_reaches_the_cms_as_an_approved_brief(serv
     starred = next(r for r in story if r["en"] == english)
     assert starred["zh"] in brief["brief"] and brief["approved_by"] == "eddie"
     assert story.index(starred) in brief["sentences"]
+
+
+def test_a_changed_number_is_marked_where_it_is_and_dismissed_in_place(server, page, reviewed_store):
+    """The check marks the wrong number on its sentence with what is wrong; the panel counts it; dismissing it
+    (keyboard reachable, named for screen readers) brings the editor back to the sentence."""
+    from workflow import review
+
+    view = review.article_view(reviewed_store, ARTICLE)
+    row = next(r for r in view.rows if r.position == 1)
+    cell = row.cells["zh"]
+    review.save_sentence(reviewed_store, ARTICLE, "zh", row.sentence_id, cell.text.replace("2017", "2016"),
+                         cell.revision_id, "erin")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/login")
+    page.fill("#username", "eddie")
+    page.fill("#password", "eddie-password")
+    page.click("button[type=submit]")
+    page.wait_for_selector("table.queue")
+    page.goto(f"{server}/articles/{ARTICLE}")
+    flagged = page.locator("td.check-issue[lang=zh-Hans]")
+    assert flagged.count() == 1
+    assert "⚠ numbers: 2016 is not in the English" in flagged.inner_text()
+    assert page.locator("#decide-zh .check-count").inner_text() == "2 check issues"
+    flagged.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "article-check-issue.png"), full_page=True)
+    page.get_by_role("button", name="Dismiss: numbers, 2016 is not in the English").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**#s{row.sentence_id}")
+    assert "2016 is not in the English" not in page.locator("td.check-issue[lang=zh-Hans]").inner_text()
+    assert page.locator("#decide-zh .check-count").inner_text() == "1 check issue"
+    assert page.dialogs == []

@@ -46,7 +46,7 @@ def test_records_cover_every_article_and_language_in_order(reviewed_store):
 
 
 def test_records_filter_by_status_language_and_article(reviewed_store):
-    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie")
+    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie", confirm_checks=True)
     review.decide(reviewed_store, FUNCINPEC, "zh", "rejected", "erin")
     pairs = lambda **kw: [(r.article_id, r.lang, r.status) for r in export.records(reviewed_store, **kw)]  # noqa: E731
     assert pairs(status="approved") == [(ARTICLE, "km", "approved")]
@@ -268,8 +268,8 @@ def test_filename_of_every_stored_record_is_its_id(reviewed_store):
 
 
 def test_bulk_zip_has_one_markdown_file_per_record_and_an_index(reviewed_store):
-    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie")
-    review.decide(reviewed_store, KHMER_ROUGE, "zh", "approved", "eddie")
+    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie", confirm_checks=True)
+    review.decide(reviewed_store, KHMER_ROUGE, "zh", "approved", "eddie", confirm_checks=True)
     items = list(export.records(reviewed_store, status="approved"))
     assert len(items) == 2
     with zipfile.ZipFile(io.BytesIO(export.bulk_zip(items))) as archive:

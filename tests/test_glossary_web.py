@@ -176,11 +176,11 @@ def test_approving_with_open_term_issues_needs_a_confirmation(app, reviewed_stor
     assert post(client, decide, {"lang": "zh", "decision": "rejected", "state": state(html, "zh")},
                 f"/articles/{ARTICLE}").status_code == 303
     assert post(client, decide, {"lang": "zh", "decision": "approved", "state": state(html, "zh"),
-                                 "confirm_terms": "1", "comment": "names checked"},
+                                 "confirm_terms": "1", "confirm_checks": "1", "comment": "names checked"},
                 f"/articles/{ARTICLE}").status_code == 303
     other = page(client, OTHER)
     assert "confirm_terms" not in other
-    assert post(client, f"/articles/{OTHER}/decide", {"lang": "zh", "decision": "approved",
+    assert post(client, f"/articles/{OTHER}/decide", {"lang": "zh", "decision": "approved", "confirm_checks": "1",
                                                       "state": state(other, "zh")}, f"/articles/{OTHER}").status_code \
         == 303
     with reviewed_store.read() as session:
@@ -192,11 +192,11 @@ def test_approving_with_open_term_issues_needs_a_confirmation(app, reviewed_stor
 def test_the_rule_is_in_the_library_for_every_caller(app, reviewed_store):
     zh = open_issues(reviewed_store, "zh")
     with pytest.raises(review.TermIssuesOpen, match=f"zh has {zh} open term issues") as raised:
-        review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie")
+        review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie", confirm_checks=True)
     assert isinstance(raised.value, review.ReviewError)
     review.decide(reviewed_store, ARTICLE, "zh", "rejected", "eddie")
-    review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie", confirm_terms=True)
-    review.decide(reviewed_store, OTHER, "zh", "approved", "eddie")  # no issues there
+    review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie", confirm_terms=True, confirm_checks=True)
+    review.decide(reviewed_store, OTHER, "zh", "approved", "eddie", confirm_checks=True)  # no term issues there
 
 
 # --- the queue -----------------------------------------------------------------------------------------------

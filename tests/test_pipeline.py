@@ -166,7 +166,7 @@ def test_a_different_story_never_silently_replaces_reviewed_work(demo_models, st
     (first / "xss-html.txt").write_text("Hun Sen’s forces won and the prince went into exile.\n")
     (other / "xss-html.txt").write_text("The Khmer Rouge regime was overthrown in 1979.\n")
     assert run([first], store).errors == []
-    review.decide(store, "xss-html", "km", "approved", "eddie")
+    review.decide(store, "xss-html", "km", "approved", "eddie", confirm_checks=True)
     report = run([other], store)
     [conflict] = report.errors
     assert conflict["stage"] == "conflict" and "xss-html-2" in conflict["reason"] and "--replace" in conflict["reason"]
@@ -189,7 +189,7 @@ def test_an_unchanged_rerun_of_decided_work_is_no_conflict(demo_models, store, t
     story = tmp_path / "story.txt"
     story.write_text("Hun Sen’s forces won and the prince went into exile.\n")
     run([story], store)
-    review.decide(store, "story", "km", "approved", "eddie")
+    review.decide(store, "story", "km", "approved", "eddie", confirm_checks=True)
     assert run([story], store).errors == []
 
 

@@ -70,7 +70,7 @@ def test_save_sentence_records_a_revision_with_before_after_and_who(reviewed_sto
 
 def test_saving_the_same_text_is_a_no_op_returning_the_base(reviewed_store):
     first, machine = sid(reviewed_store, 0), cell(reviewed_store, 0, "km").machine
-    review.decide(reviewed_store, ARTICLE, "km", "approved", "ada")
+    review.decide(reviewed_store, ARTICLE, "km", "approved", "ada", confirm_checks=True)
     assert review.save_sentence(reviewed_store, ARTICLE, "km", first, machine, 0, "eddie") == 0
     assert review.save_sentence(reviewed_store, ARTICLE, "km", first, f"  {machine}\n", 0, "eddie") == 0
     assert revisions(reviewed_store) == [] and status(reviewed_store, "km") == "approved"
@@ -223,7 +223,7 @@ def test_a_brief_edited_before_a_rerun_stays_as_the_editor_wrote_it(reviewed_sto
 
 def test_edits_send_an_approved_language_back_to_review(reviewed_store):
     for lang in ("km", "zh"):
-        review.decide(reviewed_store, ARTICLE, lang, "approved", "ada")
+        review.decide(reviewed_store, ARTICLE, lang, "approved", "ada", confirm_checks=True)
     review.decide(reviewed_store, OTHER, "zh", "rejected", "ada")
     review.save_sentence(reviewed_store, ARTICLE, "zh", sid(reviewed_store, 6), "改了。", 0, "eddie")
     assert (status(reviewed_store, "zh"), status(reviewed_store, "km")) == ("in_review", "approved")
@@ -236,7 +236,7 @@ def test_edits_send_an_approved_language_back_to_review(reviewed_store):
 
 def test_decide_records_who_when_and_why(reviewed_store):
     review.decide(reviewed_store, ARTICLE, "km", "rejected", "eddie", "  wrong names\r\n")
-    review.decide(reviewed_store, ARTICLE, "km", "approved", "erin", "x" * 5000)
+    review.decide(reviewed_store, ARTICLE, "km", "approved", "erin", "x" * 5000, confirm_checks=True)
     assert status(reviewed_store, "km") == "approved" and status(reviewed_store, "zh") == "new"
     panel = review.article_view(reviewed_store, ARTICLE).languages["km"]
     assert [(d.status, d.username) for d in panel.decisions] == [("approved", "erin"), ("rejected", "eddie")]
@@ -256,9 +256,9 @@ def test_decide_refuses_anything_but_approved_or_rejected(reviewed_store, decisi
 
 def test_decide_on_unknown_article_or_language(reviewed_store):
     with pytest.raises(review.ReviewError, match="no article"):
-        review.decide(reviewed_store, "no-such-article", "km", "approved", "eddie")
+        review.decide(reviewed_store, "no-such-article", "km", "approved", "eddie", confirm_checks=True)
     with pytest.raises(review.ReviewError, match="no zt translation"):
-        review.decide(reviewed_store, ARTICLE, "zt", "approved", "eddie")
+        review.decide(reviewed_store, ARTICLE, "zt", "approved", "eddie", confirm_checks=True)
 
 
 # --- the article view ----------------------------------------------------------------------------------------
@@ -350,14 +350,14 @@ def test_a_decision_on_a_version_that_changed_since_is_refused(reviewed_store):
     seen = review.article_view(reviewed_store, ARTICLE).languages["zh"].state
     saved = review.save_sentence(reviewed_store, ARTICLE, "zh", sid(reviewed_store, 7), "刚改过。", 0, "erin")
     with pytest.raises(review.StaleDecision) as raised:
-        review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie", state=seen)
+        review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie", state=seen, confirm_checks=True)
     assert (raised.value.latest.id, raised.value.latest.username) == (saved, "erin")
     assert status(reviewed_store, "zh") == "in_review"
     review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie",
                   state=review.article_view(reviewed_store, ARTICLE).languages["km"].state)  # km did not change
     current = review.article_view(reviewed_store, ARTICLE).languages["zh"].state
     assert current != seen
-    review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie", state=current)
+    review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie", state=current, confirm_checks=True)
     assert (status(reviewed_store, "zh"), status(reviewed_store, "km")) == ("approved", "approved")
 
 
@@ -367,7 +367,7 @@ def test_a_decision_on_a_version_that_changed_since_is_refused(reviewed_store):
 def test_editors_choose_the_brief_sentences_and_every_brief_is_rebuilt(reviewed_store):
     from workflow import briefs
 
-    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie")
+    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie", confirm_checks=True)
     written = review.save_brief(reviewed_store, ARTICLE, "zh", "编辑写的简报。", 0, "erin")
     view = review.article_view(reviewed_store, ARTICLE)
     seen = view.languages["zh"].state  # what an editor's page shows before the choice
@@ -375,7 +375,7 @@ def test_editors_choose_the_brief_sentences_and_every_brief_is_rebuilt(reviewed_
     added = next(row for row in view.rows if row.position >= 0 and not row.in_brief)
     first = briefs.choose(reviewed_store, ARTICLE, added.sentence_id, True, 0, "eddie")
     with pytest.raises(review.StaleDecision):  # the brief changed since that page was opened
-        review.decide(reviewed_store, ARTICLE, "zh", "approved", "erin", state=seen)
+        review.decide(reviewed_store, ARTICLE, "zh", "approved", "erin", state=seen, confirm_checks=True)
     view = review.article_view(reviewed_store, ARTICLE)
     wanted = sorted(chosen + [added.position])
     assert [row.position for row in view.rows if row.in_brief] == wanted

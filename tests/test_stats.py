@@ -14,13 +14,13 @@ ARTICLE = "hor-namhong-china-visit"
 
 
 def test_untouched_and_edited_translations(reviewed_store):
-    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie")
+    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie", confirm_checks=True)
     view = review.article_view(reviewed_store, ARTICLE)
     row = view.rows[0]
     machine = row.cells["zh"].text
     edited = machine[:2] + ("甲" if machine[2] != "甲" else "乙") + machine[3:]  # one character substituted
     review.save_sentence(reviewed_store, ARTICLE, "zh", row.sentence_id, edited, 0, "eddie")
-    review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie")
+    review.decide(reviewed_store, ARTICLE, "zh", "approved", "eddie", confirm_checks=True)
     review.decide(reviewed_store, "voa-khm-2018-party-FUNCINPEC", "zh", "rejected", "eddie")  # not counted
 
     rows = {row.lang: row for row in stats.post_edit(reviewed_store)}
@@ -41,7 +41,7 @@ def test_untouched_and_edited_translations(reviewed_store):
 
 
 def test_stats_command(reviewed_store):
-    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie")
+    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie", confirm_checks=True)
     result = CliRunner().invoke(main, ["stats", "--json", "--since", "2020-01-01"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -59,7 +59,7 @@ def test_stats_page_for_editors(reviewed_store, config):
     from web import create_app
 
     app = create_app(config)
-    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie")
+    review.decide(reviewed_store, ARTICLE, "km", "approved", "eddie", confirm_checks=True)
     editor = login(app, "eddie")
     html = editor.get("/stats").get_data(as_text=True)
     assert "Post-edit effort" in html and "Khmer" in html and "100.00" in html

@@ -39,7 +39,9 @@ def post(client, path, data, page=None):
 
 
 def decide(client, article, lang, decision, **extra):
-    """Approve or reject from the article page, as the form does: naming the version the page showed."""
+    """Approve or reject from the article page, as the form does: naming the version the page showed, and
+    confirming any open check issues (as the page's prompt does; tests/test_checks_web.py holds the refusal)."""
+    extra = {"confirm_checks": "1", **extra}
     page = f"/articles/{article}"
     html = client.get(page).get_data(as_text=True)
     state = re.search(rf'id="decide-{lang}".*?name="state" value="([^"]+)"', html, re.S).group(1)

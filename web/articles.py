@@ -8,10 +8,13 @@ from markupsafe import Markup, escape
 
 from web import store, terms
 from web.auth import role_required
-from workflow import briefs, languages, queue, review
+from workflow import briefs, check_issues, languages, queue, review
+from workflow.checks import CHECKS
 from workflow.vocabulary import REVIEWERS
 
 blueprint = Blueprint("articles", __name__, url_prefix="/articles")
+
+CHECK_REASONS = {name: check.reason for name, check in CHECKS.items()}
 
 
 def _view(article_id: str):
@@ -22,9 +25,10 @@ def _view(article_id: str):
 
 
 def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, stale=None, next_id=None,
-          refused: str | None = None, comment: str = ""):
+          refused: str | None = None, refused_checks: str | None = None, comment: str = ""):
     """The article page; the edit form's address and token are worked out once, not once per sentence.
-    ``refused``: the language whose approval waits for "approve despite N term issues" (its comment kept)."""
+    ``refused`` (``refused_checks``): the language whose approval waits for "approve despite N term issues"
+    ("… check issues"), its comment kept."""
     from flask_wtf.csrf import generate_csrf
 
     view = _view(article_id)
@@ -34,8 +38,9 @@ def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, s
              "url": url_for(".choose", article_id=article_id)}
     forms = EditForms(url_for(".edit", article_id=article_id), generate_csrf(), conflict)
     return render_template("article.html", view=view, marked=terms.mark(view), conflict=conflict, stale=stale,
-                           refused=refused, comment=comment, next_id=next_id, brief=brief, token=forms.token,
-                           edit_form=forms.edit, conflict_box=forms.conflict_box), status
+                           refused=refused, refused_checks=refused_checks, comment=comment, reasons=CHECK_REASONS,
+                           next_id=next_id, brief=brief, token=forms.token, edit_form=forms.edit,
+                           conflict_box=forms.conflict_box), status
 
 
 class EditForms:
@@ -138,6 +143,19 @@ def choose(article_id: str):
     return redirect(url_for(".show", article_id=article_id, _anchor=f"s{sentence_id}"), 303)
 
 
+@blueprint.route("/<path:article_id>/dismiss", methods=["POST"])
+@role_required(*REVIEWERS)
+def dismiss(article_id: str):
+    """An editor's word that a check issue is not wrong ("3 = three"): kept with who and when."""
+    try:
+        issue = check_issues.dismiss(store(), article_id, int(request.form.get("issue", "0")), current_user.username)
+    except (ValueError, check_issues.CheckIssueError) as error:
+        flash(str(error) if isinstance(error, check_issues.CheckIssueError) else "no such check issue", "error")
+        return redirect(url_for(".show", article_id=article_id), 303)
+    flash(f"{issue.lang}: dismissed “{issue.detail}” ({issue.check}).", "info")
+    return redirect(url_for(".show", article_id=article_id, _anchor=f"s{issue.sentence_id}"), 303)
+
+
 @blueprint.route("/<path:article_id>/decide", methods=["POST"])
 @role_required(*REVIEWERS)
 def decide(article_id: str):
@@ -149,13 +167,17 @@ def decide(article_id: str):
     comment = request.form.get("comment", "")
     try:
         review.decide(store(), article_id, lang, decision, current_user.username, comment, state=state,
-                      confirm_terms=request.form.get("confirm_terms") == "1")
+                      confirm_terms=request.form.get("confirm_terms") == "1",
+                      confirm_checks=request.form.get("confirm_checks") == "1")
     except review.StaleDecision as stale:
         flash(str(stale), "error")
         return _page(article_id, status=409, stale=stale)
     except review.TermIssuesOpen as refused:
         flash(str(refused), "error")
         return _page(article_id, status=409, refused=lang, comment=comment)
+    except review.CheckIssuesOpen as refused:
+        flash(str(refused), "error")
+        return _page(article_id, status=409, refused_checks=lang, comment=comment)
     except review.ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303

@@ -14,3 +14,7 @@ class UsageError(BriefdeskError):
     """The command was asked for something it cannot do (unknown language, bad option); nothing was done."""
 
     exit_code = 2
+
+
+class ReviewError(BriefdeskError):
+    """A review request that cannot be done (unknown article, language without translation...)."""

@@ -22,6 +22,8 @@ Tables (one row per…):
 * ``term_changes``: every add, edit or delete of a glossary entry: who, when, before, after (kept after a delete)
 * ``term_issues``: what the glossary check found in a sentence's current translation: a ``missing`` approved
   form, a ``forbidden`` variant an editor wrote, or a forbidden variant the pipeline ``fixed``
+* ``check_issues``: what a translation check (numbers, untranslated…) found in a sentence's current translation,
+  and who dismissed it when
 * ``jobs``: a story waiting for (or given to) a ``briefdesk worker``: which languages, who submitted it, which
   worker holds it and since when, its last error
 * ``api_tokens``: a CMS's key to the API (hash of its random token), its user, when it was made, last used and
@@ -259,6 +261,24 @@ class TermIssue(Base):
     """``missing``, ``forbidden`` (open issues) or ``fixed`` (replaced by the pipeline; a record)."""
     detail: Mapped[str] = mapped_column(Text, default="")
     """The forbidden variant found (or replaced)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CheckIssue(Base):
+    """What a translation check found in a sentence's current translation (``workflow.checks``); an editor may
+    dismiss one ("3 = three is right"), kept with who and when."""
+
+    __tablename__ = "check_issues"
+    __table_args__ = (Index("ix_check_issues_article_lang", "article_id", "lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(8))
+    check: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    dismissed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    dismissed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -21,6 +21,7 @@ from workflow.schema import (  # noqa: F401 - the tables, re-exported: ``from wo
     Article,
     Base,
     Brief,
+    CheckIssue,
     Decision,
     Job,
     LoginFailure,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
-from workflow import glossary, interrupts, texts
+from workflow import check_issues, glossary, interrupts, texts
 from workflow.articles import ArticleResult
 from workflow.cluster import Cluster
 from workflow.models import Model
@@ -146,7 +146,8 @@ class TranslationPass:
         self.counts.checking_seconds += time.perf_counter() - started
         with interrupts.deferred():  # stored and counted, or neither
             try:
-                _store(self.store, item.article_id, self.lang, self.model, self.tag, results, findings)
+                _store(self.store, item.article_id, self.lang, self.model, self.tag, results, findings,
+                       dict(item.missing))
             except Exception as error:  # noqa: BLE001 - keep the rest of the batch
                 self.errors.append({"item": item.external_id, "stage": f"store {self.lang}",
                                     "reason": reason(error)})
@@ -178,7 +179,7 @@ def _translated_sentence_ids(session, article_ids: list[int], lang: str, tag: st
 
 
 def _store(store: Store, article_id: int, lang: str, model: Model, tag: str, results: dict,
-           findings: dict[int, list[glossary.Finding]]) -> None:
+           findings: dict[int, list[glossary.Finding]], english: dict[int, str]) -> None:
     with store.session() as session:
         article = session.get(Article, article_id)
         added = False
@@ -193,8 +194,9 @@ def _store(store: Store, article_id: int, lang: str, model: Model, tag: str, res
             edited = {int(item[1:]) for item in session.scalars(select(Revision.item).where(
                 Revision.article_id == article_id, Revision.lang == lang, Revision.item != texts.BRIEF_ITEM))}
             for sid in results:
-                if sid not in existing and sid not in edited:  # an editor's text keeps its own check
+                if sid not in existing and sid not in edited:  # an editor's text keeps its own checks
                     glossary.record(session, article_id, sid, lang, findings.get(sid, ()))
+                    check_issues.record(session, article_id, sid, lang, english[sid], results[sid].text)
         texts.write_brief(session, article, lang, model=tag)
         state = session.get(Review, (article_id, lang))
         made_from = fingerprint(article, tag)

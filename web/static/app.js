@@ -19,18 +19,21 @@ document.addEventListener("keydown", (event) => {
   if (approve) { event.preventDefault(); approve.click(); }
 });
 
-// Approving a language with open term issues asks first; the answer ticks the form's "approve despite" box
-// (without script, the server refuses and the page offers the box).
+// Approving a language with open term or check issues asks first; the answer ticks the form's "approve
+// despite" box (without script, the server refuses and the page offers the box).
 document.addEventListener("submit", (event) => {
   const form = event.target;
   const approving = event.submitter && event.submitter.value === "approved";
-  const confirmBox = form.querySelector("input[name=confirm_terms]");
-  if (approving && confirmBox && !confirmBox.checked) {
-    if (!window.confirm(`Approve despite ${form.dataset.termIssues} open term issue(s)?`)) {
-      event.preventDefault();
-      return;
+  const asks = [["confirm_terms", form.dataset.termIssues, "term"], ["confirm_checks", form.dataset.checkIssues, "check"]];
+  for (const [name, count, kind] of asks) {
+    const confirmBox = form.querySelector(`input[name=${name}]`);
+    if (approving && confirmBox && !confirmBox.checked) {
+      if (!window.confirm(`Approve despite ${count} open ${kind} issue(s)?`)) {
+        event.preventDefault();
+        return;
+      }
+      confirmBox.checked = true;
     }
-    confirmBox.checked = true;
   }
   if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });

@@ -1,0 +1,60 @@
+"""Stored check issues: what the translation checks (``workflow.checks``) found in each sentence's current
+translation, the model's or an editor's, and the editor's word that one is not wrong ("3 = three").
+
+Recording replaces a sentence's issues in one language, so they always describe its current text; a dismissal
+lasts until the text changes. Approving a language with open issues asks first (``review.decide``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from workflow import checks
+from workflow.errors import BriefdeskError
+from workflow.store import Article, CheckIssue, Store, utcnow
+
+
+class CheckIssueError(BriefdeskError):
+    pass
+
+
+def record(session: Session, article_id: int, sentence_id: int, lang: str, en: str, text: str) -> None:
+    """Check ``text`` as the ``lang`` translation of ``en`` and store what is wrong, instead of what was."""
+    session.execute(delete(CheckIssue).where(CheckIssue.sentence_id == sentence_id, CheckIssue.lang == lang))
+    session.add_all(CheckIssue(article_id=article_id, sentence_id=sentence_id, lang=lang, check=issue.check,
+                               detail=issue.detail) for issue in checks.check(en, text, lang))
+
+
+def open_by_sentence(session: Session, article_id: int) -> dict[tuple[int, str], list[CheckIssue]]:
+    """The article's open (not dismissed) issues by (sentence id, language), in the order found."""
+    found: dict[tuple[int, str], list[CheckIssue]] = {}
+    for issue in session.scalars(select(CheckIssue).where(CheckIssue.article_id == article_id,
+                                                          CheckIssue.dismissed_at.is_(None))
+                                 .order_by(CheckIssue.id)):
+        found.setdefault((issue.sentence_id, issue.lang), []).append(issue)
+    return found
+
+
+def open_count(session: Session, article_id: int, lang: str) -> int:
+    return session.scalar(select(func.count()).select_from(CheckIssue).where(
+        CheckIssue.article_id == article_id, CheckIssue.lang == lang, CheckIssue.dismissed_at.is_(None)))
+
+
+def dismiss(store: Store, external_id: str, issue_id: int, username: str) -> CheckIssue:
+    """An editor's word that this issue of article ``external_id`` is not wrong; kept with who and when."""
+    with store.session() as session:
+        issue = session.scalar(select(CheckIssue).join(Article, Article.id == CheckIssue.article_id).where(
+            CheckIssue.id == issue_id, Article.external_id == external_id))
+        if issue is None:
+            raise CheckIssueError(f"no check issue {issue_id} in {external_id}")
+        if issue.dismissed_at is None:
+            issue.dismissed_by, issue.dismissed_at = username, utcnow()
+        return issue
+
+
+def dismissed(session: Session, article_id: int) -> Iterable[CheckIssue]:
+    return session.scalars(select(CheckIssue).where(CheckIssue.article_id == article_id,
+                                                    CheckIssue.dismissed_at.is_not(None)).order_by(CheckIssue.id))
