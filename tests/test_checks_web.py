@@ -104,3 +104,20 @@ def test_approving_with_open_check_issues_asks_first_in_the_library_and_on_the_p
     with reviewed_store.read() as session:
         assert session.scalar(select(Review.status).where(Review.lang == "zh", Review.article_id == 1)) == \
             "approved"
+
+
+def test_the_queue_filters_on_open_check_issues(app, reviewed_store):
+    from sqlalchemy import distinct, func
+
+    from workflow import queue
+
+    _wrong_number(reviewed_store)
+    with reviewed_store.read() as session:
+        expected = session.scalar(select(func.count(distinct(CheckIssue.article_id))).where(
+            CheckIssue.lang == "zh", CheckIssue.dismissed_at.is_(None)))
+    flagged = queue.queue(reviewed_store, lang="zh", issues="checks", per_page=100)
+    assert 0 < flagged.total == expected == len(flagged.rows)
+    assert ARTICLE in {row.article_id for row in flagged.rows}
+    client = login(app, "eddie")
+    html = client.get("/?issues=checks&lang=zh").get_data(as_text=True)
+    assert '<option value="checks" selected>check issues</option>' in html and ARTICLE in html

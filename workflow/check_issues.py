@@ -21,11 +21,17 @@ class CheckIssueError(BriefdeskError):
     pass
 
 
-def record(session: Session, article_id: int, sentence_id: int, lang: str, en: str, text: str) -> None:
-    """Check ``text`` as the ``lang`` translation of ``en`` and store what is wrong, instead of what was."""
-    session.execute(delete(CheckIssue).where(CheckIssue.sentence_id == sentence_id, CheckIssue.lang == lang))
-    session.add_all(CheckIssue(article_id=article_id, sentence_id=sentence_id, lang=lang, check=issue.check,
-                               detail=issue.detail) for issue in checks.check(en, text, lang))
+def record(session: Session, article_id: int, lang: str, translations: Iterable[tuple[int, str, str]]) -> None:
+    """Check each (sentence id, English, text) as the ``lang`` translation and store what is wrong, instead of
+    what was (one statement for all of them: a batch records a whole article at once)."""
+    translations = list(translations)
+    if not translations:
+        return
+    session.execute(delete(CheckIssue).where(CheckIssue.sentence_id.in_([sid for sid, _, _ in translations]),
+                                             CheckIssue.lang == lang))
+    session.add_all(CheckIssue(article_id=article_id, sentence_id=sid, lang=lang, check=issue.check,
+                               detail=issue.detail)
+                    for sid, en, text in translations for issue in checks.check(en, text, lang))
 
 
 def open_by_sentence(session: Session, article_id: int) -> dict[tuple[int, str], list[CheckIssue]]:

@@ -2,7 +2,8 @@
 
 Every query is answered from indexes: the status/language filter from the covering indexes on ``reviews``, the
 order from ``(updated_at, id)``, the search from the full-text index, the term-issue filter from
-``(lang, kind, article_id)`` on ``term_issues``. Only the page's own rows are read from ``articles``.
+``(lang, kind, article_id)`` on ``term_issues`` (the check-issue filter from ``(article_id, lang)`` on
+``check_issues``). Only the page's own rows are read from ``articles``.
 """
 
 from __future__ import annotations
@@ -38,12 +39,13 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from workflow.glossary import ISSUES
-from workflow.store import Article, Job, QueueCount, Review, Store, TermIssue
+from workflow.store import Article, CheckIssue, Job, QueueCount, Review, Store, TermIssue
 from workflow.vocabulary import PENDING, STATUSES
 
 PER_PAGE = 50
-ISSUE_FILTERS = ("terms",)
-"""``terms``: only articles with open glossary issues (a missing approved form, a forbidden variant)."""
+ISSUE_FILTERS = ("terms", "checks")
+"""``terms``: only articles with open glossary issues (a missing approved form, a forbidden variant);
+``checks``: only those with open translation-check issues (``workflow.checks``)."""
 
 @dataclass
 class QueueRow:
@@ -76,7 +78,7 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
     if issues is not None and issues not in ISSUE_FILTERS:
         raise ValueError(f"issues is one of {', '.join(ISSUE_FILTERS)}, not {issues!r}")
     dialect = store.engine.dialect.name
-    statements = _statements(dialect, bool(lang), bool(status), bool(search), bool(issues))
+    statements = _statements(dialect, bool(lang), bool(status), bool(search), issues)
     params = {"lang": lang, "status": status, "kinds": list(ISSUES),
               **(_search_params(dialect, search) if search else {})}
     planned = bool(search) and dialect == "postgresql"
@@ -218,7 +220,8 @@ class _Statements:
 
 
 @lru_cache(maxsize=32)
-def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, by_issues: bool) -> _Statements:
+def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, issues: str | None) -> _Statements:
+    by_issues = issues is not None
     matches = _matches(dialect) if searching else None
     combine = dialect == "postgresql" and searching and not by_issues
     if combine:
@@ -226,11 +229,13 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, b
     if by_issues:
         # Articles with open issues, straight from the (lang, kind, article_id) index: few, so they are read
         # whole and combined with the other filters like the search's matches.
-        flagged = select(TermIssue.article_id).where(_one_of(dialect, "kinds", String)(TermIssue.kind))
+        table = TermIssue if issues == "terms" else CheckIssue
+        flagged = select(table.article_id).where(_one_of(dialect, "kinds", String)(TermIssue.kind)
+                                                 if issues == "terms" else CheckIssue.dismissed_at.is_(None))
         if by_lang:
-            flagged = flagged.where(TermIssue.lang == bindparam("lang"))
+            flagged = flagged.where(table.lang == bindparam("lang"))
         if matches is not None:  # the issues' index read probing the search's matches, not the other way round
-            flagged = flagged.where(TermIssue.article_id.in_(matches))
+            flagged = flagged.where(table.article_id.in_(matches))
         matches = flagged  # an id per issue: IN does not mind, the total below counts distinct ones
     by_review = ([Review.lang == bindparam("lang")] if by_lang else []) + \
         ([Review.status == bindparam("status")] if by_status else [])

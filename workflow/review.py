@@ -101,7 +101,7 @@ def save_sentence(store: Store, external_id: str, lang: str, sentence_id: int, t
             # An editor's text is checked like the model's; a forbidden form is flagged, never rewritten.
             checked = glossary.load(session).check(sentence.text, text, lang)
             glossary.record(session, article.id, sentence.id, lang, checked.findings)
-            check_issues.record(session, article.id, sentence.id, lang, sentence.text, text)
+            check_issues.record(session, article.id, lang, [(sentence.id, sentence.text, text)])
             if sentence.in_brief:
                 texts.write_brief(session, article, lang, model=review.model)  # (an edited brief stays as edited)
             review.status = "in_review"

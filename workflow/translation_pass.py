@@ -193,10 +193,10 @@ def _store(store: Store, article_id: int, lang: str, model: Model, tag: str, res
             added = bool(set(results) - existing)
             edited = {int(item[1:]) for item in session.scalars(select(Revision.item).where(
                 Revision.article_id == article_id, Revision.lang == lang, Revision.item != texts.BRIEF_ITEM))}
-            for sid in results:
-                if sid not in existing and sid not in edited:  # an editor's text keeps its own checks
-                    glossary.record(session, article_id, sid, lang, findings.get(sid, ()))
-                    check_issues.record(session, article_id, sid, lang, english[sid], results[sid].text)
+            fresh = [sid for sid in results if sid not in existing and sid not in edited]  # an editor's text
+            for sid in fresh:                                                     # keeps its own checks
+                glossary.record(session, article_id, sid, lang, findings.get(sid, ()))
+            check_issues.record(session, article_id, lang, [(sid, english[sid], results[sid].text) for sid in fresh])
         texts.write_brief(session, article, lang, model=tag)
         state = session.get(Review, (article_id, lang))
         made_from = fingerprint(article, tag)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SCALES_EN = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9,
               "tn": 1e12, "m": 1e6}
@@ -39,6 +40,8 @@ _SHORT_YEAR = re.compile(r"\b((?:1[89]|20)\d\d)\s*[–-]\s*(\d\d)\b")
 _IDIOMS = re.compile(r"\b24/7\b|\b9/11\b")
 """Numbers that are words: "around the clock" (全天候) has no 24 in it."""
 _WORD_EN = re.compile(r"[a-z]+", re.IGNORECASE)
+_COMPOUND = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]"
+                       r"(one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
 
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")  # "，" is a comma between numbers
@@ -65,9 +68,15 @@ class Number:
     """Every value the form can mean."""
 
 
-def english(text: str) -> tuple[list[Number], set[float]]:
+@lru_cache(maxsize=4096)
+def english(text: str) -> tuple[tuple[Number, ...], frozenset[float]]:
     """The numbers written with digits (each must be in a translation), and every value the English names in
-    any way (what a translation's numbers may be)."""
+    any way (what a translation's numbers may be). Cached: each English sentence is checked per language."""
+    required, named = _english(text)
+    return tuple(required), frozenset(named)
+
+
+def _english(text: str) -> tuple[list[Number], set[float]]:
     required: list[Number] = []
     named: set[float] = set()
     text = _IDIOMS.sub(" ", text)
@@ -103,10 +112,8 @@ def english(text: str) -> tuple[list[Number], set[float]]:
         following = [w for w in words[at + 1:at + 3] if w not in ("a", "of")][:1]  # "half a million", "two decades"
         if following and following[0] in _WORDS_EN:
             named.add(float(value) * _WORDS_EN[following[0]])
-    for tens in (20, 30, 40, 50, 60, 70, 80, 90):  # "twenty-five", "twenty four"
-        for unit in range(1, 10):
-            if re.search(rf"\b{_name(tens)}[- ]{_name(unit)}\b", text, re.IGNORECASE):
-                named.add(float(tens + unit))
+    for tens, unit in _COMPOUND.findall(text):  # "twenty-five", "twenty four"
+        named.add(float(_WORDS_EN[tens.lower()] + _WORDS_EN[unit.lower()]))
     return required, named
 
 
@@ -217,5 +224,3 @@ def _related(value: float, after: str) -> set[float]:
     return related
 
 
-def _name(number: int) -> str:
-    return next(word for word, value in _WORDS_EN.items() if value == number)
