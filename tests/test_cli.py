@@ -292,7 +292,7 @@ def test_one_deeply_nested_line_never_costs_the_rest_of_the_run(home, tmp_path):
     result = _briefdesk("run", str(feed), "--to", "zh")
     assert result.returncode == 1, result.stderr
     assert f"{feed}:2" in result.stderr and "nested too deeply" in result.stderr and "Traceback" not in result.stderr
-    assert "2 articles stored, 1 errors." in result.stdout
+    assert "2 articles stored, 1 error." in result.stdout
 
 
 @pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # pytest's report of 'ignored'

@@ -106,6 +106,7 @@ def test_bundled_corpus_is_clean(tmp_path):
     ("script-only.html", b"<html><body><script>alert(1)</script></body></html>", "no text"),
     ("photo.jpg", b"\xff\xd8\xff", "unsupported file type"),
     ("bad.json", b"{\"title\": ", "invalid JSON"),
+    ("cut.json", b"{\"title\": \"unterminated", "invalid JSON: Unterminated string starting at (line 1, column 11)"),
     ("list.json", b"[]", "empty JSON list"),
     ("wrong.json", b"{\"title\": [1], \"text\": \"ok text\"}", "'title' must be a string"),
 ])

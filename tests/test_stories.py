@@ -76,7 +76,7 @@ def test_an_uploads_name_loses_control_and_bidi_characters_before_it_is_shown(ap
     assert "evilgpj.story.txt" in page and "\u202e" not in page and "\x07" not in page
     # A request without the text field at all (and no file) is told what is missing, not a 500.
     response = client.post("/stories/new", data={"csrf_token": token(client, "/stories/new")})
-    assert response.status_code == 400 and "paste the story" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "paste its text" in response.get_data(as_text=True)
 
 
 def _word_bomb(path, megabytes: int = 200):
@@ -193,7 +193,7 @@ def test_a_json_upload_naming_a_taken_id_replaces_it_only_when_the_editor_says_s
 
 
 @pytest.mark.parametrize(("fields", "message"), [
-    ({"title": "Nothing", "text": "   "}, "paste the story&#39;s text or choose a file"),
+    ({"title": "Nothing", "text": "   "}, "Story: paste its text or choose a file"),
     ({"title": "Numbers", "text": "12345 67890"}, "no text to translate"),
 ])
 def test_bad_stories_say_why_on_the_form(app, fields, message):

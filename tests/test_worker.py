@@ -185,3 +185,19 @@ def test_a_story_too_long_or_too_slow_fails_with_its_reason_and_the_queue_goes_o
     pipeline.submit(document(story), store, "cms")
     assert worker.work(store, registry, until_idle=True, log=lines.append) == 1
     assert lines[-1] == f"done {story['id']}"
+
+
+def test_jobs_list_is_a_table_with_a_header_and_json_lines_for_scripts(demo_models, store, registry):
+    from click.testing import CliRunner
+
+    from workflow.cli import main
+
+    story = voa_stories()[0]
+    pipeline.submit(document(story), store, "cms")
+    table = CliRunner().invoke(main, ["jobs", "list"])
+    assert table.exit_code == 0 and "1 job" in table.stdout
+    assert all(column in table.stdout for column in ("job", "story", "status", "languages", "worker", "error"))
+    assert "queued" in table.stdout  # (the id may fold in an 80-column table: --json has it whole)
+    lines = CliRunner().invoke(main, ["jobs", "list", "--json"]).stdout.splitlines()
+    assert [json.loads(line)["story"] for line in lines] == [story["id"]]
+    assert json.loads(lines[0])["languages"] == ["km", "zh"] and json.loads(lines[0])["status"] == "queued"

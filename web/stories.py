@@ -57,7 +57,7 @@ def new():
                      "text": form.text.data}
             items = [corpus.from_record(story, "the form", "story")]
         else:
-            items = [corpus.Rejected("the form", "paste the story's text or choose a file")]
+            items = [corpus.Rejected("Story", "paste its text or choose a file")]
         problems = [f"{item.source}: {item.reason}" for item in items if isinstance(item, corpus.Rejected)]
         documents = [item for item in items if isinstance(item, corpus.Document)]
         if documents and not problems:

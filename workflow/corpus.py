@@ -206,7 +206,7 @@ def _from_json(text: str, path: Path, default_id: str) -> Iterator[Document | Re
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        yield Rejected(str(path), f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}")
+        yield Rejected(str(path), f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
         return
     except RecursionError:
         yield Rejected(str(path), "invalid JSON: nested too deeply")
@@ -237,7 +237,8 @@ def _read_jsonl(raw: bytes, path: Path, default_id: str) -> Iterator[Document | 
         try:
             item = json.loads(line.decode("utf-8-sig"))
         except json.JSONDecodeError as error:
-            yield Rejected(label, f"invalid JSON: {error.msg} at column {error.colno}")
+            # (json's own message may end in "at": "Unterminated string starting at")
+            yield Rejected(label, f"invalid JSON: {error.msg} (column {error.colno})")
             continue
         except RecursionError:  # e.g. "[" x 100,000: this line only, the rest of the file goes on
             yield Rejected(label, "invalid JSON: nested too deeply")

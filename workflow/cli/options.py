@@ -118,3 +118,8 @@ def print_table(result: dict, as_json: bool, title: str) -> None:
     for key, value in result.items():
         table.add_row(key, str(value))
     Console().print(table)
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 error``, ``2 errors``, ``1 story``, ``3 stories``: messages read as sentences."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"

@@ -101,7 +101,8 @@ def _print_report(report, targets) -> None:
     for error in report.errors:
         errors.print(f"[red]error[/] {escape(error['item'])} ({error['stage']}): {escape(error['reason'])}",
                      highlight=False)
-    out.print(f"{len(report.articles)} articles stored, {len(report.errors)} errors.")
+    out.print(f"{options.counted(len(report.articles), 'article')} stored, "
+              f"{options.counted(len(report.errors), 'error')}.")
 
 
 @click.command()
@@ -244,7 +245,8 @@ def worker(beam_size, compute_type, threads, cluster, lease, poll, until_idle, s
     run_options = pipeline.Options(decoding=options.settings(beam_size, compute_type, threads))
     with store().read() as session:
         waiting = jobs.counts(session)["queued"]
-    click.echo(f"Briefdesk worker {job_worker.name()}: {waiting} stories waiting (Ctrl+C to stop)")
+    click.echo(f"Briefdesk worker {job_worker.name()}: {options.counted(waiting, 'story', 'stories')} waiting "
+               "(Ctrl+C to stop)")
     with contextlib.ExitStack() as stack:
         workers = None
         if cluster:
@@ -254,7 +256,7 @@ def worker(beam_size, compute_type, threads, cluster, lease, poll, until_idle, s
         done = job_worker.work(store(), registry(), run_options, lease=lease, poll=poll, until_idle=until_idle,
                                stop=stop, cluster=workers, log=lambda line: click.echo(line),
                                story_seconds=story_seconds)
-    click.echo(f"{done} stories translated by this worker.")
+    click.echo(f"{options.counted(done, 'story', 'stories')} translated by this worker.")
 
 
 @click.group("jobs")
@@ -264,8 +266,11 @@ def jobs_group() -> None:
 
 @jobs_group.command("list")
 @click.option("--status", type=click.Choice(["queued", "running", "done", "failed"]), help="Only these.")
-def jobs_list(status) -> None:
-    """Every job, newest first, with its worker and its error."""
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, for scripts.")
+def jobs_list(status, as_json) -> None:
+    """Every job, newest first (500 at most), with its worker and its error."""
+    import json
+
     from sqlalchemy import select
 
     from workflow.store import Article, Job
@@ -274,8 +279,23 @@ def jobs_list(status) -> None:
         query = select(Job, Article.external_id).join(Article, Article.id == Job.article_id).order_by(Job.id.desc())
         if status:
             query = query.where(Job.status == status)
-        for job, external_id in session.execute(query.limit(500)):
-            click.echo(f"{job.id}\t{external_id}\t{job.status}\t{'+'.join(job.targets)}\t{job.worker}\t{job.error}")
+        rows = [{"job": job.id, "story": external_id, "status": job.status, "languages": job.targets,
+                 "attempts": job.attempts, "worker": job.worker, "error": job.error}
+                for job, external_id in session.execute(query.limit(500))]
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{options.counted(len(rows), 'job')}", title_justify="left")
+    for column in ("job", "story", "status", "languages", "attempts", "worker", "error"):
+        table.add_column(column, justify="right" if column in ("job", "attempts") else "left")
+    for row in rows:
+        table.add_row(str(row["job"]), row["story"], row["status"], "+".join(row["languages"]), str(row["attempts"]),
+                      row["worker"] or "", row["error"] or "")
+    Console(soft_wrap=True).print(table)
 
 
 @jobs_group.command("retry")
