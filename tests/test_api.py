@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -134,7 +135,7 @@ def test_users_token_command_prints_the_token_once_and_revokes(home, store):
     assert revoked.exit_code == 0 and "revoked 1 token(s) of eddie" in revoked.output
     assert accounts.token_account(store, token) is None
     missing = CliRunner().invoke(main, ["users", "token", "nobody"])
-    assert missing.exit_code == 1 and "no user" in missing.output
+    assert missing.exit_code == 1 and "no user 'nobody' (an API client is added with --create ROLE)" in missing.output
     for command, message in ((["users", "logout", "eddie"], "API tokens revoked"),
                              (["users", "password", "eddie", "--password-stdin"], "1 API token(s) revoked")):
         token = accounts.create_token(store, "eddie")
@@ -144,6 +145,32 @@ def test_users_token_command_prints_the_token_once_and_revokes(home, store):
         ended = CliRunner().invoke(main, command, input="a-new-password\n", catch_exceptions=False)
         assert ended.exit_code == 0 and message in ended.output, ended.output
         assert accounts.token_account(store, token) is None
+
+
+def test_the_docs_cms_bot_example_runs_as_written_and_the_bot_never_logs_in(app, store):
+    """docs/operations.md's first CMS command, run as it is written there."""
+    import shlex
+
+    from workflow.cli import main
+
+    line = next(line for line in (Path(__file__).parents[1] / "docs" / "operations.md").read_text().splitlines()
+                if line.startswith("briefdesk users token cms-bot"))
+    result = CliRunner().invoke(main, shlex.split(line.split("#")[0])[1:], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "added API client cms-bot (editor, no password)" in result.stderr
+    token = result.stdout.strip()
+    client = app.test_client()
+    status = call(client, "POST", "/api/v1/articles", token, json=STORY)
+    assert status.status_code == 202, status.get_json()
+    page = client.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    for password in ("", "!", "cms-bot"):
+        refused = client.post("/login", data={"username": "cms-bot", "password": password, "csrf_token": csrf})
+        assert refused.status_code != 303, password
+    again = CliRunner().invoke(main, ["users", "token", "cms-bot"], catch_exceptions=False)  # later tokens
+    assert again.exit_code == 0 and accounts.token_account(store, again.stdout.strip()).username == "cms-bot"
+    twice = CliRunner().invoke(main, ["users", "token", "cms-bot", "--create", "editor"])
+    assert twice.exit_code == 1 and "already exists" in twice.output
 
 
 # --- who may call what ---------------------------------------------------------------------------------------

@@ -54,6 +54,26 @@ def add_user(store: Store, username: str, password: str, role: str) -> User:
     return user
 
 
+API_ONLY = "!"
+"""The password hash of an API client's account: no password matches it (it never logs in in a browser)."""
+
+
+def add_api_client(store: Store, username: str, role: str) -> User:
+    """An account for a CMS or script that only uses API tokens: it has no password and cannot log in (``users
+    password`` can give it one later)."""
+    username = normalize(username)
+    if not _USERNAME.match(username):
+        raise AccountError("a username is 2-80 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    with store.session() as session:
+        if session.scalar(select(User).where(User.username == username)):
+            raise AccountError(f"user {username!r} already exists")
+        user = User(username=username, password_hash=API_ONLY, role=role)
+        session.add(user)
+    return user
+
+
 def set_password(store: Store, username: str, password: str, *, keep_tokens: bool = False) -> int:
     """Change a password; every session of the user ends, and every API token too unless ``keep_tokens`` (whoever
     knew the old password could have made one). Returns how many tokens were revoked."""

@@ -93,14 +93,22 @@ def users_logout(name, keep_tokens) -> None:
 @users.command("token")
 @click.argument("name")
 @click.option("--revoke", is_flag=True, help="Revoke every API token of NAME instead of making one.")
-def users_token(name, revoke) -> None:
+@click.option("--create", "create_role", type=click.Choice(["reader", "editor", "admin"]),
+              help="Add NAME first, with this role, as an API client without a password (it never logs in).")
+def users_token(name, revoke, create_role) -> None:
     """Make an API token for NAME (a CMS acts as NAME, with NAME's role), or revoke all of NAME's tokens."""
     from workflow import accounts
 
+    if create_role:
+        accounts.add_api_client(store(), name, create_role)
+        click.echo(f"added API client {accounts.normalize(name)} ({create_role}, no password)", err=True)
     if revoke:
         click.echo(f"revoked {accounts.revoke_tokens(store(), name)} token(s) of {accounts.normalize(name)}")
         return
-    token = accounts.create_token(store(), name)
+    try:
+        token = accounts.create_token(store(), name)
+    except accounts.AccountError as error:
+        raise accounts.AccountError(f"{error} (an API client is added with --create ROLE)") from None
     click.echo(token)  # alone on stdout, so a script can capture it
     click.echo(f"API token for {accounts.normalize(name)}: it is shown only once; keep it secret "
                f"(send it as 'Authorization: Bearer <token>').", err=True)
