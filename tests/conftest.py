@@ -5,11 +5,17 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
 from workflow.corpus import sample_dir
+
+# A shell without job control starts background jobs with SIGINT ignored, and children inherit that: the Ctrl-C
+# tests (here and in the runs they start) need Python's own handler, as in a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 CORPUS = sample_dir()
 REFERENCES = CORPUS / "parallel" / "reference-translations.tsv"
