@@ -368,3 +368,14 @@ def test_an_editor_stars_a_sentence_into_the_brief(app, reviewed_store):
     refused = post(reader, f"/articles/{ARTICLE}/brief", {"sentence_id": sentence_id, "in_brief": "0",
                                                           "base_revision": base})
     assert refused.status_code == 403  # readers do not choose
+
+
+def test_every_page_is_titled_once_with_the_apps_name_and_has_an_icon(app):
+    client = login(app, "ada")
+    for path in ("/", "/stories/new", "/glossary", "/stats", "/approved", f"/articles/{ARTICLE}", "/admin/users"):
+        html = client.get(path).get_data(as_text=True)
+        title = re.search(r"<title>([^<]*)</title>", html).group(1)
+        assert title.endswith(" · Briefdesk") and title.count("Briefdesk") == 1, (path, title)
+        assert 'rel="icon" href="/static/favicon.svg"' in html
+    assert client.get("/static/favicon.svg").status_code == 200
+    assert re.search(r"<title>Log in · Briefdesk</title>", app.test_client().get("/login").get_data(as_text=True))
