@@ -53,6 +53,14 @@ def page(server, browser):
     context.close()
 
 
+def _log_in(page, server, name="eddie"):
+    page.goto(server + "/login")
+    page.fill("#username", name)
+    page.fill("#password", f"{name}-password")
+    page.click("button[type=submit]")
+    page.wait_for_selector("table.queue")
+
+
 def test_editor_corrects_approves_and_downloads(server, page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(server + "/")
@@ -124,11 +132,7 @@ def test_editor_corrects_approves_and_downloads(server, page):
 
 
 def test_script_in_article_text_never_runs(server, page):
-    page.goto(server + "/login")
-    page.fill("#username", "eddie")
-    page.fill("#password", "eddie-password")
-    page.click("button[type=submit]")
-    page.wait_for_selector("table.queue")
+    _log_in(page, server)
     page.goto(server + "/articles/hostile")
     page.wait_for_selector("table.aligned")
     english = page.locator("table.aligned td[lang=en]").all_inner_texts()  # the headline row, then the sentences
@@ -154,11 +158,7 @@ def test_glossary_terms_show_their_entry_and_approval_asks_first(server, page, r
                                            note="Foreign minister 1998–2016"), "ada")
     edits.save_entry(reviewed_store, Entry("John Kerry", {"zh": Form("克里国务卿")}), "ada")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(server + "/login")
-    page.fill("#username", "eddie")
-    page.fill("#password", "eddie-password")
-    page.click("button[type=submit]")
-    page.wait_for_selector("table.queue")
+    _log_in(page, server)
     page.select_option("#issues", "terms")
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**issues=terms**")
@@ -227,11 +227,7 @@ def test_a_story_pasted_in_the_browser_reaches_the_cms_as_an_approved_brief(serv
     stop = threading.Event()
     working = threading.Thread(target=worker.work, args=(reviewed_store, registry),
                                kwargs={"poll": 0.2, "stop": stop, "log": lambda _: None}, daemon=True)
-    page.goto(server + "/login")
-    page.fill("#username", "eddie")
-    page.fill("#password", "eddie-password")
-    page.click("button[type=submit]")
-    page.wait_for_selector("table.queue")
+    _log_in(page, server)
 
     page.click("nav >> text=Add a story")
     # Sentences the demo models know, so the translations are real ones.
@@ -292,11 +288,7 @@ def test_a_changed_number_is_marked_where_it_is_and_dismissed_in_place(server, p
     review.save_sentence(reviewed_store, ARTICLE, "zh", row.sentence_id, cell.text.replace("2017", "2016"),
                          cell.revision_id, "erin")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(server + "/login")
-    page.fill("#username", "eddie")
-    page.fill("#password", "eddie-password")
-    page.click("button[type=submit]")
-    page.wait_for_selector("table.queue")
+    _log_in(page, server)
     page.goto(f"{server}/articles/{ARTICLE}")
     flagged = page.locator("td.check-issue[lang=zh-Hans]")
     assert flagged.count() == 1

@@ -148,9 +148,10 @@ def choose(article_id: str):
 def dismiss(article_id: str):
     """An editor's word that a check issue is not wrong ("3 = three"): kept with who and when."""
     try:
-        issue = check_issues.dismiss(store(), article_id, int(request.form.get("issue", "0")), current_user.username)
-    except (ValueError, check_issues.CheckIssueError) as error:
-        flash(str(error) if isinstance(error, check_issues.CheckIssueError) else "no such check issue", "error")
+        issue = check_issues.dismiss(store(), article_id, request.form.get("issue", type=int, default=0),
+                                     current_user.username)
+    except check_issues.CheckIssueError as error:
+        flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id), 303)
     flash(f"{issue.lang}: dismissed “{issue.detail}” ({issue.check}).", "info")
     return redirect(url_for(".show", article_id=article_id, _anchor=f"s{issue.sentence_id}"), 303)

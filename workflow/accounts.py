@@ -40,18 +40,8 @@ def normalize(username: str) -> str:
 
 
 def add_user(store: Store, username: str, password: str, role: str) -> User:
-    username = normalize(username)
-    if not _USERNAME.match(username):
-        raise AccountError("a username is 2-80 letters, digits, '.', '_' or '-', starting with a letter or digit")
-    if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
     _check_password(password)
-    with store.session() as session:
-        if session.scalar(select(User).where(User.username == username)):
-            raise AccountError(f"user {username!r} already exists")
-        user = User(username=username, password_hash=generate_password_hash(password), role=role)
-        session.add(user)
-    return user
+    return _new_user(store, username, generate_password_hash(password), role)
 
 
 API_ONLY = "!"
@@ -61,6 +51,10 @@ API_ONLY = "!"
 def add_api_client(store: Store, username: str, role: str) -> User:
     """An account for a CMS or script that only uses API tokens: it has no password and cannot log in (``users
     password`` can give it one later)."""
+    return _new_user(store, username, API_ONLY, role)
+
+
+def _new_user(store: Store, username: str, password_hash: str, role: str) -> User:
     username = normalize(username)
     if not _USERNAME.match(username):
         raise AccountError("a username is 2-80 letters, digits, '.', '_' or '-', starting with a letter or digit")
@@ -69,7 +63,7 @@ def add_api_client(store: Store, username: str, role: str) -> User:
     with store.session() as session:
         if session.scalar(select(User).where(User.username == username)):
             raise AccountError(f"user {username!r} already exists")
-        user = User(username=username, password_hash=API_ONLY, role=role)
+        user = User(username=username, password_hash=password_hash, role=role)
         session.add(user)
     return user
 

@@ -34,16 +34,6 @@ def record(session: Session, article_id: int, lang: str, translations: Iterable[
                     for sid, en, text in translations for issue in checks.check(en, text, lang))
 
 
-def open_by_sentence(session: Session, article_id: int) -> dict[tuple[int, str], list[CheckIssue]]:
-    """The article's open (not dismissed) issues by (sentence id, language), in the order found."""
-    found: dict[tuple[int, str], list[CheckIssue]] = {}
-    for issue in session.scalars(select(CheckIssue).where(CheckIssue.article_id == article_id,
-                                                          CheckIssue.dismissed_at.is_(None))
-                                 .order_by(CheckIssue.id)):
-        found.setdefault((issue.sentence_id, issue.lang), []).append(issue)
-    return found
-
-
 def open_count(session: Session, article_id: int, lang: str) -> int:
     return session.scalar(select(func.count()).select_from(CheckIssue).where(
         CheckIssue.article_id == article_id, CheckIssue.lang == lang, CheckIssue.dismissed_at.is_(None)))
@@ -59,8 +49,3 @@ def dismiss(store: Store, external_id: str, issue_id: int, username: str) -> Che
         if issue.dismissed_at is None:
             issue.dismissed_by, issue.dismissed_at = username, utcnow()
         return issue
-
-
-def dismissed(session: Session, article_id: int) -> Iterable[CheckIssue]:
-    return session.scalars(select(CheckIssue).where(CheckIssue.article_id == article_id,
-                                                    CheckIssue.dismissed_at.is_not(None)).order_by(CheckIssue.id))
