@@ -46,12 +46,12 @@ def create_app(config: Config, overrides: dict | None = None) -> Flask:
     app.jinja_env.globals.update(lang_name=languages.label, lang_attr=languages.bcp47, status_chip=status_chip,
                                  article_url=article_url)
 
-    from web import admin, api, articles, auth, downloads, glossary, queue, security, stats, stories
+    from web import admin, api, articles, auth, downloads, feeds, glossary, queue, security, stats, stories, webhooks
 
     app.before_request(stories.allow_uploads)  # before security's CSRF check reads the form
     security.init_app(app)
     auth.init_app(app)
-    for module in (auth, queue, articles, stories, downloads, glossary, stats, admin, api):
+    for module in (auth, queue, articles, stories, downloads, glossary, stats, admin, webhooks, feeds, api):
         app.register_blueprint(module.blueprint)
     return app
 

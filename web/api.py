@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from web import openapi, security, store
-from workflow import accounts, corpus, export, jobs, languages, pipeline
+from workflow import accounts, corpus, events, export, jobs, languages, pipeline
 from workflow.errors import BriefdeskError
 from workflow.store import Article, Decision, Review
 from workflow.vocabulary import REVIEWERS, ROLES
@@ -282,18 +282,19 @@ def briefs():
                             | ((Decision.created_at == after[0]) & (Decision.id > after[1])))
     with store().read() as session:
         rows = session.execute(query).all()
-        items = [_brief(export.record(session, article, review), article, decision)
+        items = [_brief(export.record(session, article, review), article, decision, review)
                  for review, article, decision in rows[:limit]]
     more = len(rows) > limit
     last = rows[limit - 1].Decision if more else None
     return jsonify(briefs=items, next_cursor=_encode_cursor(last.created_at, last.id) if last else None)
 
 
-def _brief(record: export.Record, article: Article, decision: Decision) -> dict:
+def _brief(record: export.Record, article: Article, decision: Decision, review: Review) -> dict:
     return {"id": record.article_id, "lang": record.lang, "title": record.title, "brief": record.brief,
             "sentences": [s.position for s in article.sentences if s.in_brief],
-            "approved_at": _iso(decision.created_at), "approved_by": decision.username, "model": record.model,
-            "demo": record.demo}
+            "approved_at": _iso(decision.created_at), "approved_by": decision.username,
+            "published_at": events.iso(review.published_at), "corrected_at": events.iso(review.corrected_at),
+            "correction": review.correction or None, "model": record.model, "demo": record.demo}
 
 
 def _since(value: str | None) -> datetime | None:

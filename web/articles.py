@@ -25,7 +25,8 @@ def _view(article_id: str):
 
 
 def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, stale=None, next_id=None,
-          refused: str | None = None, refused_checks: str | None = None, comment: str = ""):
+          refused: str | None = None, refused_checks: str | None = None, comment: str = "",
+          correction_for: str | None = None, correction: str = ""):
     """The article page; the edit form's address and token are worked out once, not once per sentence.
     ``refused`` (``refused_checks``): the language whose approval waits for "approve despite N term issues"
     ("… check issues"), its comment kept."""
@@ -39,6 +40,7 @@ def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, s
     forms = EditForms(url_for(".edit", article_id=article_id), generate_csrf(), conflict)
     return render_template("article.html", view=view, marked=terms.mark(view), conflict=conflict, stale=stale,
                            refused=refused, refused_checks=refused_checks, comment=comment, reasons=CHECK_REASONS,
+                           correction_for=correction_for, correction=correction,
                            next_id=next_id, brief=brief, token=forms.token, edit_form=forms.edit,
                            conflict_box=forms.conflict_box), status
 
@@ -165,20 +167,24 @@ def decide(article_id: str):
     state = request.form.get("state")
     if not state:
         abort(400)  # a decision always names the version it was taken on
-    comment = request.form.get("comment", "")
+    comment, correction = request.form.get("comment", ""), request.form.get("correction", "")
+    kept = {"comment": comment, "correction_for": lang, "correction": correction}  # what a refusal keeps
     try:
         review.decide(store(), article_id, lang, decision, current_user.username, comment, state=state,
                       confirm_terms=request.form.get("confirm_terms") == "1",
-                      confirm_checks=request.form.get("confirm_checks") == "1")
+                      confirm_checks=request.form.get("confirm_checks") == "1", correction=correction)
     except review.StaleDecision as stale:
         flash(str(stale), "error")
         return _page(article_id, status=409, stale=stale)
     except review.TermIssuesOpen as refused:
         flash(str(refused), "error")
-        return _page(article_id, status=409, refused=lang, comment=comment)
+        return _page(article_id, status=409, refused=lang, **kept)
     except review.CheckIssuesOpen as refused:
         flash(str(refused), "error")
-        return _page(article_id, status=409, refused_checks=lang, comment=comment)
+        return _page(article_id, status=409, refused_checks=lang, **kept)
+    except review.CorrectionNoteNeeded as refused:
+        flash(str(refused), "error")
+        return _page(article_id, status=409, **kept)
     except review.ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303

@@ -8,6 +8,7 @@ brief, decisions and counts of what needs attention.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Row as SqlRow
 from sqlalchemy import bindparam, select
@@ -100,6 +101,10 @@ class LanguagePanel:
     """Open glossary issues (missing approved forms, forbidden variants) in this language."""
     check_issues: int = 0
     """Open translation-check issues (a changed number, English left behind…) in this language."""
+    published_at: datetime | None = None
+    """First approved (published); approving it again with other text is a correction, with a note."""
+    corrected_at: datetime | None = None
+    correction: str = ""
 
 
 @dataclass
@@ -168,7 +173,8 @@ def article_view(store: Store, external_id: str) -> ArticleView:
             flagged=sum(c.low_confidence for c in cells[review.lang].values()),
             state=state_of(newest, review.fingerprint),
             term_issues=sum(len(c.term_issues) for c in cells[review.lang].values()),
-            check_issues=sum(len(c.checks) for c in cells[review.lang].values()))
+            check_issues=sum(len(c.checks) for c in cells[review.lang].values()),
+            published_at=review.published_at, corrected_at=review.corrected_at, correction=review.correction)
     rows = [Row(s.id, s.position, s.paragraph, s.text, s.in_brief,
                 {code: cells[code][s.id] for code in cells if s.id in cells[code]}, terms.find(s.text))
             for s in sentences]
@@ -181,7 +187,8 @@ _ARTICLE = select(Article.id, Article.external_id, Article.title, Article.source
     Article.external_id == bindparam("external_id"))
 _SENTENCES = select(Sentence.id, Sentence.position, Sentence.paragraph, Sentence.text, Sentence.in_brief).where(
     Sentence.article_id == _BY_ARTICLE).order_by(Sentence.position)
-_REVIEWS = select(Review.lang, Review.status, Review.model, Review.demo, Review.fingerprint).where(
+_REVIEWS = select(Review.lang, Review.status, Review.model, Review.demo, Review.fingerprint, Review.published_at,
+                  Review.corrected_at, Review.correction).where(
     Review.article_id == _BY_ARTICLE).order_by(Review.lang)
 _REVISIONS = select(Revision.id, Revision.lang, Revision.item, Revision.before, Revision.after, Revision.username,
                     Revision.created_at).where(Revision.article_id == _BY_ARTICLE).order_by(Revision.id.desc())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from workflow import languages, texts
+from workflow import events, languages, texts
 from workflow.review import Conflict, ReviewError
 from workflow.store import Article, Review, Revision, Sentence, Store
 
@@ -73,7 +73,7 @@ def rebuild(session, article: Article, username: str) -> None:
                                  before=written.after, after=built, username=username))
         texts.write_brief(session, article, review.lang, text=built)
         if review.status == "approved":
-            review.status = "in_review"
+            events.leave(session, review, "in_review", "brief choice", username)
 
 
 def _numbers(positions: set[int]) -> str:

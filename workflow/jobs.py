@@ -16,6 +16,7 @@ from datetime import timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from workflow import events
 from workflow.errors import BriefdeskError
 from workflow.store import Article, Job, Store, utcnow
 
@@ -61,6 +62,7 @@ def claim(store: Store, worker: str, lease: float = LEASE_SECONDS) -> Claim | No
             if job.status == "running" and job.attempts >= MAX_ATTEMPTS:
                 job.status, job.finished_at = "failed", utcnow()
                 job.error = f"its worker stopped {job.attempts} times while translating it (last: {job.worker})"
+                events.failed(session, job.article_id, job.error, job.attempts)
                 continue
             now = utcnow()
             job.status, job.worker, job.claimed_at, job.heartbeat_at = "running", worker, now, now
@@ -80,8 +82,11 @@ def heartbeat(store: Store, job_id: int, worker: str) -> bool:
 def finish(store: Store, job_id: int, worker: str, error: str | None = None) -> None:
     """Mark a claimed job done, or failed with the reason editors will see in the queue."""
     with store.session() as session:
-        session.execute(update(Job).where(Job.id == job_id, Job.worker == worker).values(
+        done = session.execute(update(Job).where(Job.id == job_id, Job.worker == worker).values(
             status="failed" if error else "done", error=(error or "")[:2000], finished_at=utcnow()))
+        if error and done.rowcount == 1:  # (a claim taken over meanwhile is the new holder's to report)
+            job = session.get(Job, job_id)
+            events.failed(session, job.article_id, job.error, job.attempts)
 
 
 def retry(store: Store, external_id: str) -> int:

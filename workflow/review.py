@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflow import check_issues, glossary, texts
+from workflow import check_issues, events, glossary, texts
 from workflow.article_view import (  # noqa: F401 - the view is part of the review API
     LOW_CONFIDENCE,
     ArticleView,
@@ -61,6 +61,10 @@ class CheckIssuesOpen(ReviewError):
     """Approving a language with open translation-check issues, unconfirmed (see ``decide``)."""
 
 
+class CorrectionNoteNeeded(ReviewError):
+    """Approving again, with other text, a language already published: readers are told what changed."""
+
+
 class StaleDecision(BriefdeskError):
     """The text changed (an edit, or a new machine translation) since the editor loaded the page: a decision is
     only ever taken on the version the editor saw."""
@@ -104,7 +108,7 @@ def save_sentence(store: Store, external_id: str, lang: str, sentence_id: int, t
             check_issues.record(session, article.id, lang, [(sentence.id, sentence.text, text)])
             if sentence.in_brief:
                 texts.write_brief(session, article, lang, model=review.model)  # (an edited brief stays as edited)
-            review.status = "in_review"
+            events.leave(session, review, "in_review", "edited", username)
             return revision.id
     except IntegrityError:  # another save on the same base won the race
         raise _conflict(store, external_id, lang, item, text) from None
@@ -126,18 +130,21 @@ def save_brief(store: Store, external_id: str, lang: str, text: str, base_revisi
                 return base_revision
             revision = _revise(session, article, lang, texts.BRIEF_ITEM, base_revision, before, text, username)
             texts.write_brief(session, article, lang, text=text)
-            review.status = "in_review"
+            events.leave(session, review, "in_review", "edited", username)
             return revision.id
     except IntegrityError:
         raise _conflict(store, external_id, lang, texts.BRIEF_ITEM, text) from None
 
 
 def decide(store: Store, external_id: str, lang: str, status: str, username: str, comment: str = "",
-           state: str | None = None, confirm_terms: bool = False, confirm_checks: bool = False) -> None:
+           state: str | None = None, confirm_terms: bool = False, confirm_checks: bool = False,
+           correction: str = "") -> None:
     """Approve or reject an (article, language); recorded with who, when and the comment. ``state`` is the
     ``LanguagePanel.state`` the editor saw: if the text changed since, :class:`StaleDecision` (None: decide on what
     is current). Approving with open glossary issues needs ``confirm_terms``, else :class:`TermIssuesOpen`; with
-    open translation-check issues, ``confirm_checks``, else :class:`CheckIssuesOpen`."""
+    open translation-check issues, ``confirm_checks``, else :class:`CheckIssuesOpen`. Approving a published
+    language whose text changed is a correction: ``correction`` is the note readers see (else
+    :class:`CorrectionNoteNeeded`)."""
     if status not in DECISIONS:
         raise ReviewError(f"a decision is one of {', '.join(DECISIONS)}, not {status!r}")
     with store.session() as session:
@@ -152,7 +159,14 @@ def decide(store: Store, external_id: str, lang: str, status: str, username: str
                 count := check_issues.open_count(session, article.id, lang)):
             raise CheckIssuesOpen(f"{lang} has {count} open check issue{'s' * (count != 1)}; fix or dismiss them, "
                                   "or confirm")
-        review.status = status
+        correction = _clean(correction)[:500]
+        if status == "approved":
+            if not correction and events.is_correction(session, article, review):
+                raise CorrectionNoteNeeded(f"{lang} was published before and its text changed: write a correction "
+                                           "note for readers (what was wrong, what it says now)")
+            events.approve(session, article, review, username, correction)
+        else:
+            events.leave(session, review, status, "rejected", username)
         session.add(Decision(article_id=article.id, lang=lang, status=status, comment=_clean(comment)[:2000],
                              username=username))
 

@@ -23,6 +23,9 @@ from workflow.schema import (  # noqa: F401 - the tables, re-exported: ``from wo
     Brief,
     CheckIssue,
     Decision,
+    Delivery,
+    DeliveryAttempt,
+    Event,
     Job,
     LoginFailure,
     LoginSession,
@@ -32,11 +35,13 @@ from workflow.schema import (  # noqa: F401 - the tables, re-exported: ``from wo
     Revision,
     Run,
     Sentence,
+    Setting,
     Term,
     TermChange,
     TermIssue,
     Translation,
     User,
+    Webhook,
     utcnow,
 )
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
-from workflow import check_issues, glossary, interrupts, texts
+from workflow import check_issues, events, glossary, interrupts, texts
 from workflow.articles import ArticleResult
 from workflow.cluster import Cluster
 from workflow.models import Model
@@ -205,9 +205,9 @@ def _store(store: Store, article_id: int, lang: str, model: Model, tag: str, res
                                fingerprint=made_from))
         elif state.fingerprint != made_from:
             state.model, state.demo, state.fingerprint = tag, model.demo, made_from
-            state.status = "new"  # new text or a new model: it needs review again
+            events.leave(session, state, "new", "translated again", "")  # new text or model: review it again
         elif added and state.status == "approved":  # e.g. a headline added to an approved story (migration 0011)
-            state.status = "in_review"
+            events.leave(session, state, "in_review", "translated again", "")
 
 
 def _decode_locally(model: Model, settings: Settings, in_order: list[str]) -> Iterator[Batch]:

@@ -5,7 +5,8 @@ database (see ``workflow.jobs``), translated with the pipeline (locally, or on a
 or failed with the reason. While a job runs a thread renews the claim's heartbeat; if the worker is killed, the
 claim expires after the lease and another worker (or this one, restarted) takes the story over. Models are
 loaded once per worker process and kept. A story that takes longer than ``story_seconds`` is stopped and failed
-with that reason, so one huge story cannot hold the queue.
+with that reason, so one huge story cannot hold the queue. Beside the stories, a thread sends the webhooks'
+deliveries as they fall due (``workflow.webhooks``); their claims expire after the same lease.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from workflow import jobs, pipeline
+from workflow import jobs, pipeline, webhooks
 from workflow.cluster import Cluster
 from workflow.errors import BriefdeskError
 from workflow.models import Registry
@@ -41,12 +42,28 @@ def name() -> str:
 def work(store: Store, models: Registry, options: pipeline.Options | None = None, *,
          lease: float = jobs.LEASE_SECONDS, poll: float = 1.0, until_idle: bool = False,
          stop: threading.Event | None = None, cluster: Cluster | None = None, log: Log = print,
-         story_seconds: float = STORY_SECONDS) -> int:
-    """Claim and translate jobs until ``stop`` is set (or, with ``until_idle``, until none is left); returns how
-    many jobs this worker finished."""
+         story_seconds: float = STORY_SECONDS, retry_after: tuple[float, ...] = webhooks.RETRY_AFTER) -> int:
+    """Claim and translate jobs until ``stop`` is set (or, with ``until_idle``, until none is left and no
+    delivery is due); returns how many jobs this worker finished."""
     options = options or pipeline.Options()
     stop = stop or threading.Event()
     me = name()
+    sending = threading.Event()
+    sender = threading.Thread(target=_deliver, args=(store, me, sending, poll, lease, retry_after, log),
+                              name="webhooks", daemon=True)
+    sender.start()
+    try:
+        return _work(store, models, options, me, lease, poll, until_idle, stop, cluster, log, story_seconds)
+    finally:
+        sending.set()
+        sender.join()
+        if until_idle:  # what fell due meanwhile goes out before a script's worker exits
+            while webhooks.deliver_due(store, me, schedule=retry_after, timeout=_timeout(lease), lease=lease):
+                pass
+
+
+def _work(store: Store, models: Registry, options: pipeline.Options, me: str, lease: float, poll: float,
+          until_idle: bool, stop: threading.Event, cluster: Cluster | None, log: Log, story_seconds: float) -> int:
     finished = 0
     while not stop.is_set():
         claim = jobs.claim(store, me, lease)
@@ -62,6 +79,23 @@ def work(store: Store, models: Registry, options: pipeline.Options | None = None
         finished += 1
         log(f"{'failed' if error else 'done'} {claim.external_id}{': ' + error if error else ''}")
     return finished
+
+
+def _deliver(store: Store, me: str, stop: threading.Event, poll: float, lease: float,
+             retry_after: tuple[float, ...], log: Log) -> None:
+    while not stop.is_set():
+        try:
+            sent = webhooks.deliver_due(store, me, schedule=retry_after, timeout=_timeout(lease), lease=lease)
+        except Exception as error:  # noqa: BLE001 - a database hiccup: the deliveries wait for the next round
+            log(f"webhooks: {type(error).__name__}: {error}")
+            sent = 0
+        if not sent:
+            stop.wait(poll)
+
+
+def _timeout(lease: float) -> float:
+    """A try must end well inside its claim, or a second worker could send the same delivery."""
+    return min(webhooks.TIMEOUT, lease / 2)
 
 
 def _translate(claim: jobs.Claim, store: Store, models: Registry, options: pipeline.Options, lease: float,
