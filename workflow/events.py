@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from workflow import texts
 from workflow.store import Article, Delivery, Event, Review, Webhook, utcnow
+from workflow.vocabulary import EVENTS
 
-KINDS = ("brief.approved", "brief.updated", "brief.withdrawn", "article.failed")
+KINDS = EVENTS
 
 WITHDRAWN_BECAUSE = ("edited", "brief choice", "translated again", "rejected")
 """Why an approved language left ``approved``: a CMS may keep the old text online while a correction is under

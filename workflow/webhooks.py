@@ -29,7 +29,7 @@ from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from workflow import events
-from workflow.errors import BriefdeskError
+from workflow.errors import UsageError
 from workflow.store import Delivery, DeliveryAttempt, Event, Store, Webhook, utcnow
 
 MIN_SECRET = 16
@@ -43,7 +43,7 @@ SENDERS = 4
 """Deliveries sent at once: a slow endpoint delays nobody else's."""
 
 
-class WebhookError(BriefdeskError):
+class WebhookError(UsageError):
     """A webhook that cannot be registered as asked (bad URL, short secret, unknown event)."""
 
 
