@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -316,11 +317,25 @@ def app(reviewed_store, config):
     return create_app(config)
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
 def read_feed(client, path, **kwargs):
+    """The feed as feedparser reads it, after checking what RFC 4287 requires of it."""
     response = client.get(path, **kwargs)
+    if response.status_code == 200:
+        root = ElementTree.fromstring(response.get_data())
+        assert root.tag == f"{ATOM}feed"
+        for element in [root, *root.findall(f"{ATOM}entry")]:  # id, title, updated: exactly one each
+            for name in ("id", "title", "updated"):
+                assert len(element.findall(f"{ATOM}{name}")) == 1, (element.tag, name)
+            assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", u.text)
+                       for u in element.findall(f"{ATOM}updated") + element.findall(f"{ATOM}published"))
+        assert root.find(f"{ATOM}author/{ATOM}name") is not None  # every entry inherits the feed's author
     return response, feedparser.parse(response.get_data())
 
 
+@BOTH
 def test_feeds_are_atom_newest_first_and_a_correction_moves_updated(app, reviewed_store):
     store = reviewed_store
     approve(store, "km", article="voa-khm-2018-party-khmer-rouge")
