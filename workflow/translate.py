@@ -49,6 +49,8 @@ class Settings:
     intra_threads: int = _THREADS
     max_batch_tokens: int = MAX_BATCH_TOKENS
     window_tokens: int = WINDOW_TOKENS
+    device: str = "cpu"
+    """``cpu`` or ``cuda`` (``workflow.devices`` resolves ``auto``)."""
 
     def key(self) -> str:
         """What changes the output (threads and batch sizes do not)."""
@@ -128,7 +130,7 @@ class Translator:
         self._target_sp = (sentencepiece.SentencePieceProcessor(model_file=str(target_spm)) if target_spm.exists()
                            else self.tokenizer.processor)
         self._ct2 = ctranslate2.Translator(
-            str(model.path / "model"), device="cpu", compute_type=settings.compute_type,
+            str(model.path / "model"), device=settings.device, compute_type=settings.compute_type,
             inter_threads=settings.inter_threads, intra_threads=settings.intra_threads,
         )
 

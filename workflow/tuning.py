@@ -6,6 +6,7 @@ and is ignored on another one."""
 from __future__ import annotations
 
 import json
+import os
 import platform
 from functools import lru_cache
 from pathlib import Path
@@ -41,9 +42,20 @@ def save(config: Config, settings: dict) -> Path:
     return target
 
 
-@lru_cache(maxsize=1)
+FORCED_ISA = {"AVX512": "AVX-512", "AVX2": "AVX2", "AVX": "AVX", "NEON": "NEON", "GENERIC": "generic"}
+"""``CT2_FORCE_CPU_ISA`` values and how figures name them."""
+
+
 def cpu() -> str:
-    """This machine's CPU: model name and its widest vector instructions (what decoding speed depends on)."""
+    """This machine's CPU and the vector instructions decoding uses: its widest, or the ones CTranslate2 is
+    told to use (``CT2_FORCE_CPU_ISA=AVX2`` on an AVX-512 machine decodes with AVX2, and says so)."""
+    name, isa = _cpu()
+    forced = os.environ.get("CT2_FORCE_CPU_ISA", "").strip().upper()
+    return f"{name} ({FORCED_ISA.get(forced, forced)}, forced by CT2_FORCE_CPU_ISA)" if forced else f"{name} ({isa})"
+
+
+@lru_cache(maxsize=1)
+def _cpu() -> tuple[str, str]:
     name, flags = platform.processor() or platform.machine(), set()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
@@ -56,5 +68,4 @@ def cpu() -> str:
                     break
     except OSError:
         pass
-    isa = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2" if flags else "?"
-    return f"{name} ({isa})"
+    return name, "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2" if flags else "?"

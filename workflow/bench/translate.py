@@ -36,16 +36,22 @@ def prepare(config: Config, count: int) -> tuple[Path, Path]:
     return bench_home, source
 
 
-def run(config: Config, count: int, beam_size: int = 4, compute_type: str = "int8", peer: bool = True) -> dict:
+def run(config: Config, count: int, beam_size: int = 4, compute_type: str = "int8", peer: bool = True,
+        device: str = "cpu") -> dict:
     """Translate ``count`` VOA stories into Khmer three ways on the benchmark model; each side in a child process
-    (fair imports, its own peak RSS) with the same inputs, beam size, compute type and threads."""
+    (fair imports, its own peak RSS) with the same inputs, beam size, compute type, threads and device."""
+    from workflow import devices
+
+    device = devices.resolve(device)
+    compute_type = devices.compute_type(device, compute_type)
     bench_home, source = prepare(config, count)
     env = {**os.environ, "BRIEFDESK_HOME": str(bench_home), "ARGOS_BEAM_SIZE": str(beam_size),
-           "ARGOS_COMPUTE_TYPE": compute_type, "ARGOS_INTER_THREADS": "1", "ARGOS_INTRA_THREADS": str(THREADS)}
+           "ARGOS_COMPUTE_TYPE": compute_type, "ARGOS_INTER_THREADS": "1", "ARGOS_INTRA_THREADS": str(THREADS),
+           "ARGOS_DEVICE_TYPE": device}
     sides = {}
     for name in ("ceiling", "briefdesk", "peer") if peer else ("ceiling", "briefdesk"):
         code = (f"from workflow.bench.translate import side; side({name!r}, {str(source)!r}, {beam_size}, "
-                f"{compute_type!r})")
+                f"{compute_type!r}, {device!r})")
         sides[name] = in_child(code, env, name)
     model_dir = next((bench_home / "argos" / "packages").iterdir())
     briefdesk, ceiling = sides["briefdesk"], sides["ceiling"]
@@ -61,10 +67,11 @@ def run(config: Config, count: int, beam_size: int = 4, compute_type: str = "int
         "model_mb": round(sum(p.stat().st_size for p in (model_dir / "model").iterdir()) / 1e6, 1),
         "beam_size": beam_size, "compute_type": compute_type, "threads": THREADS,
         "briefdesk_threads": "2 inter x 1 intra", "peer_threads": f"1 inter x {THREADS} intra", "cpu": cpu(),
+        "device": device,
     }
 
 
-def side(name: str, source: str, beam_size: int, compute_type: str) -> None:
+def side(name: str, source: str, beam_size: int, compute_type: str, device: str = "cpu") -> None:
     """Run one side in this process and print its JSON result (called in a child process)."""
     from workflow import corpus
     from workflow.segment import split_sentences
@@ -78,7 +85,7 @@ def side(name: str, source: str, beam_size: int, compute_type: str) -> None:
 
         store = Store(f"sqlite:///{config.home / f'bench-{time.time_ns()}.db'}")
         options = pipeline.Options(targets=["km"], decoding=Settings(beam_size=beam_size, compute_type=compute_type,
-                                                                     **BEST))
+                                                                     device=device, **BEST))
         start = time.perf_counter()
         report = pipeline.run([source], store, Registry(config), options)
         seconds = time.perf_counter() - start
@@ -93,7 +100,7 @@ def side(name: str, source: str, beam_size: int, compute_type: str) -> None:
         model = Registry(config).find("km")
         processor = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
         sources = [processor.encode(s.text, out_type=str) for d in documents for s in split_sentences(d.text)]
-        translator = ctranslate2.Translator(str(model.path / "model"), compute_type=compute_type,
+        translator = ctranslate2.Translator(str(model.path / "model"), device=device, compute_type=compute_type,
                                             inter_threads=BEST["inter_threads"], intra_threads=BEST["intra_threads"])
         start = time.perf_counter()
         results = translator.translate_batch(sources, beam_size=beam_size, length_penalty=LENGTH_PENALTY,

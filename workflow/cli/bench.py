@@ -17,12 +17,14 @@ def bench() -> None:
               help="VOA stories of the sample corpus to translate (repeated beyond 41).")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam width.")
 @click.option("--compute-type", default="int8", show_default=True, help="CTranslate2 compute type.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu", show_default=True,
+              help="Decode on the CPUs or a CUDA GPU (all three sides).")
 @click.option("--skip-peer", is_flag=True, help="Skip argostranslate (slow) for a quick pipeline-vs-ceiling check.")
 @click.option("--tune", is_flag=True, help="Instead: try thread splits and batch sizes on this machine (on 12 stories "
                                            "unless --articles is given) and save the fastest for `run`.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.pass_context
-def bench_translate(ctx, articles, beam_size, compute_type, skip_peer, tune, as_json) -> None:
+def bench_translate(ctx, articles, beam_size, compute_type, device, skip_peer, tune, as_json) -> None:
     """argostranslate vs Briefdesk vs raw CTranslate2 on one real-size benchmark model (built once)."""
     from workflow.bench import translate
 
@@ -39,7 +41,7 @@ def bench_translate(ctx, articles, beam_size, compute_type, skip_peer, tune, as_
         click.echo(f"fastest on {result['cpu']}: {best['inter_threads']} x {best['intra_threads']}, "
                    f"{best['max_batch_tokens']} tokens; saved to {result['saved']} (used by `run` and `translate`)")
         return
-    result = translate.run(config(), articles, beam_size, compute_type, peer=not skip_peer)
+    result = translate.run(config(), articles, beam_size, compute_type, peer=not skip_peer, device=device)
     options.print_table(result, as_json, "Translation throughput")
 
 

@@ -50,6 +50,10 @@ def decoding(function):
                             help="Beam width (4, as argostranslate).")(function)
     function = click.option("--compute-type", default="auto", show_default=True,
                             help="CTranslate2 compute type: auto, int8, int8_float32, float32…")(function)
+    function = click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
+                            envvar="BRIEFDESK_DEVICE", show_default=True,
+                            help="Decode on a CUDA GPU when there is one (auto), or on cpu or cuda; env "
+                                 "BRIEFDESK_DEVICE.")(function)
     function = click.option("--threads", type=click.IntRange(min=0), default=0, show_default=True,
                             help="Translation threads in all (0: all cores), split over two translation "
                                  "workers.")(function)
@@ -64,13 +68,17 @@ def budget(sentence_count: int | None, word_count: int | None) -> summarize.Budg
     return summarize.Budget(sentences=summarize.DEFAULT_SENTENCES)
 
 
-def settings(beam_size: int, compute_type: str, threads: int):
-    """Decoding settings: ``--threads`` split over workers, or (0) what ``bench translate --tune`` found best on
-    this machine, or the built-in split."""
-    from workflow import tuning
+def settings(beam_size: int, compute_type: str, threads: int, device: str = "auto"):
+    """Decoding settings: on a GPU (``workflow.devices``) its compute type and batch size; on CPUs ``--threads``
+    split over workers, or (0) what ``bench translate --tune`` found best on this machine, or the built-in
+    split."""
+    from workflow import devices, tuning
     from workflow.cli import config
     from workflow.translate import Settings, split_threads
 
+    if devices.resolve(device) == "cuda":
+        return Settings(beam_size=beam_size, compute_type=devices.compute_type("cuda", compute_type),
+                        inter_threads=1, intra_threads=1, max_batch_tokens=devices.GPU_BATCH_TOKENS, device="cuda")
     tuned = tuning.load(config()) if threads == 0 else None
     if tuned:
         return Settings(beam_size=beam_size, compute_type=compute_type, inter_threads=tuned["inter_threads"],
@@ -81,7 +89,8 @@ def settings(beam_size: int, compute_type: str, threads: int):
 
 def describe(settings, tuned: bool) -> str:
     """The settings line ``run`` and ``translate`` print."""
-    return (f"decoding: beam {settings.beam_size}, {settings.compute_type}, {settings.inter_threads} workers x "
+    return (f"decoding on {settings.device}: beam {settings.beam_size}, {settings.compute_type}, "
+            f"{settings.inter_threads} workers x "
             f"{settings.intra_threads} threads, {settings.max_batch_tokens}-token batches"
             + (" (tuned on this machine by `bench translate --tune`)" if tuned else ""))
 

@@ -24,10 +24,11 @@ from workflow.vocabulary import STATUSES
 @click.option("--cluster", metavar="ADDRESS|local:N",
               help="Decode on a Dask cluster: a scheduler's address (tcp://HOST:8786), or local:N for N worker "
                    "processes on this machine for this run. Ingest and commits stay in this process.")
-def run(paths, targets, sentences, words, algorithm, beam_size, compute_type, threads, replace, cluster) -> None:
+def run(paths, targets, sentences, words, algorithm, beam_size, compute_type, device, threads, replace,
+        cluster) -> None:
     """Ingest, summarize and translate articles (files or folders) into the store."""
     report = run_batch(paths, targets, options.budget(sentences, words), algorithm,
-                       options.settings(beam_size, compute_type, threads), replace=replace, cluster=cluster)
+                       options.settings(beam_size, compute_type, threads, device), replace=replace, cluster=cluster)
     if report.errors:
         sys.exit(1)
 
@@ -109,14 +110,14 @@ def _print_report(report, targets) -> None:
 @click.argument("source", default="-")
 @options.target()
 @options.decoding
-def translate(source, target, beam_size, compute_type, threads) -> None:
+def translate(source, target, beam_size, compute_type, device, threads) -> None:
     """Translate one English text (FILE or - for stdin) and print it."""
     from workflow.corpus import clean_text
     from workflow.translate import Translator, translate_text
 
     text = clean_text(options.read_text(source))
     model = registry().find(target)
-    click.echo(translate_text(Translator(model, options.settings(beam_size, compute_type, threads)), text))
+    click.echo(translate_text(Translator(model, options.settings(beam_size, compute_type, threads, device)), text))
     if model.demo:
         click.echo(f"(translated with the DEMO model {model.label}: it knows only its training sentences)", err=True)
 
@@ -227,7 +228,7 @@ def demo(corpus_dir, serve, port) -> None:
 @click.option("--until-idle", is_flag=True, help="Stop when no story is waiting (for scripts and cron).")
 @click.option("--story-seconds", type=click.FloatRange(min=1), default=900, show_default=True,
               help="The most one story may take; a longer one is stopped and failed with that reason.")
-def worker(beam_size, compute_type, threads, cluster, lease, poll, until_idle, story_seconds) -> None:
+def worker(beam_size, compute_type, device, threads, cluster, lease, poll, until_idle, story_seconds) -> None:
     """Translate the stories added through the web or the API, as they come (runs until stopped).
 
     Several workers may share one PostgreSQL database: each story is taken by one of them. A story whose
@@ -242,7 +243,7 @@ def worker(beam_size, compute_type, threads, cluster, lease, poll, until_idle, s
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # systemd stop: finish the story in hand, then exit
-    run_options = pipeline.Options(decoding=options.settings(beam_size, compute_type, threads))
+    run_options = pipeline.Options(decoding=options.settings(beam_size, compute_type, threads, device))
     with store().read() as session:
         waiting = jobs.counts(session)["queued"]
     click.echo(f"Briefdesk worker {job_worker.name()}: {options.counted(waiting, 'story', 'stories')} waiting "
