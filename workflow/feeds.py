@@ -36,7 +36,7 @@ class Entry:
 
 def public(store: Store) -> bool:
     with store.read() as session:
-        return session.get(Setting, PUBLIC) is not None and session.get(Setting, PUBLIC).value == "on"
+        return session.scalar(select(Setting.value).where(Setting.key == PUBLIC)) == "on"
 
 
 def set_public(store: Store, on: bool) -> None:

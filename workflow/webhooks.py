@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -131,7 +132,7 @@ def test(store: Store, webhook_id: int) -> Attempt:
         if webhook is None:
             raise WebhookError(f"no webhook {webhook_id}")
         event = Event(kind="webhook.test", external_id="", lang="", payload="", created_at=utcnow())
-        event.payload = f'{{"type": "webhook.test", "timestamp": "{events.iso(event.created_at)}", "data": {{}}}}'
+        event.payload = json.dumps({"type": "webhook.test", "timestamp": events.iso(event.created_at), "data": {}})
         session.add(event)
         session.flush()
         delivery = Delivery(event_id=event.id, webhook_id=webhook.id, external_id="", status="pending",
