@@ -420,3 +420,37 @@ def test_the_article_page_asks_for_a_correction_note_and_the_api_carries_it(app,
     brief = client.get("/api/v1/briefs?lang=km").get_json()["briefs"][0]
     assert brief["correction"] == "A wrong figure." and brief["corrected_at"] >= brief["published_at"]
     assert events.iso(None) is None
+
+
+def test_a_brief_published_before_corrections_were_tracked_is_approved_again_without_a_note(reviewed_store):
+    store = reviewed_store
+    approve(store)
+    review.decide(store, ARTICLE, "km", "rejected", "erin")
+    with store.session() as session:  # as migration 0014 leaves a language approved before it
+        session.execute(update(Review).values(published_hash=""))
+    approve(store)  # no CorrectionNoteNeeded: nothing says its text changed
+    assert kinds(store)[-1] == ("brief.approved", ARTICLE, "km")
+
+
+def test_a_control_character_in_a_story_never_breaks_the_feed(app, reviewed_store):
+    store = reviewed_store
+    approve(store)
+    with store.session() as session:
+        session.execute(update(Review).values(correction="bad\x0bnote"))
+    _, feed = read_feed(login(app, "rita"), "/feeds/km.atom")
+    assert feed.bozo == 0 and feeds.xml_text("a\x0cb\x00c") == "abc"
+
+
+def test_resend_never_sends_an_event_after_a_later_one_of_its_story(reviewed_store, receiver):
+    store = reviewed_store
+    cms = receiver(code=503)
+    webhook_id, _ = webhooks.add(store, cms.url, [], SECRET, "ada")
+    approve(store)
+    for _ in range(len(FAST) + 2):  # the approval fails for good
+        webhooks.deliver_due(store, "test", schedule=FAST, timeout=2)
+        time.sleep(0.06)
+    cms.code = 200
+    review.decide(store, ARTICLE, "km", "rejected", "erin")
+    deliver_all(store)  # the withdrawal goes out
+    assert webhooks.resend(store, webhook_id) == 0
+    assert [body["type"] for _, body in cms.got][-1] == "brief.withdrawn"

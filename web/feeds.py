@@ -6,7 +6,7 @@ token, as ``Authorization: Bearer <token>`` or ``?token=<token>`` (most feed rea
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
 from web import store
@@ -33,4 +33,10 @@ def _token_ok() -> bool:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.strip().partition(" ")
     token = token.strip() if scheme.lower() == "bearer" else request.args.get("token", "")
-    return bool(token) and accounts.token_account(store(), token) is not None
+    if not token:
+        return False
+    account = accounts.token_account(store(), token, current_app.config.get("API_RATE_LIMIT", accounts.RateLimit()))
+    if account is not None and account.retry_after:  # a token's requests are counted as the API counts them
+        abort(Response(f"Rate limit reached; retry in {account.retry_after} s.\n", 429,
+                       {"Retry-After": str(account.retry_after)}, mimetype="text/plain"))
+    return account is not None

@@ -44,7 +44,8 @@ def text_hash(headline: str, brief: str) -> str:
 
 def is_correction(session: Session, article: Article, review: Review) -> bool:
     """Approving now would change text already published (so it needs a correction note)."""
-    return review.published_at is not None and review.published_hash != text_hash(
+    # (no hash: published before corrections were tracked, migration 0014; its text is taken as it stands)
+    return review.published_at is not None and bool(review.published_hash) and review.published_hash != text_hash(
         *published_text(session, article, review))
 
 
@@ -56,7 +57,7 @@ def approve(session: Session, article: Article, review: Review, by: str, note: s
     digest, now = text_hash(headline, brief), utcnow()
     if review.published_at is None:
         review.published_at, kind = now, "brief.approved"
-    elif digest != review.published_hash:
+    elif review.published_hash and digest != review.published_hash:
         review.corrected_at, review.correction, kind = now, note, "brief.updated"
     elif was_approved:
         return  # approved again as it was: nothing new to tell
@@ -96,6 +97,9 @@ def brief_data(article: Article, review: Review, headline: str, brief: str) -> d
 
 def record(session: Session, kind: str, external_id: str, lang: str, data: dict) -> Event:
     """Write an event and a pending delivery for each webhook that wants this kind."""
+    # One article's events are numbered in the order they commit (the order they are sent in): a second writer
+    # waits here for the first (PostgreSQL row lock; SQLite has one writer anyway).
+    session.execute(select(Article.id).where(Article.external_id == external_id).with_for_update())
     event = Event(kind=kind, external_id=external_id, lang=lang, created_at=utcnow())
     event.payload = json.dumps({"type": kind, "timestamp": iso(event.created_at), "data": data},
                                ensure_ascii=False)

@@ -8,6 +8,7 @@ login or an API token, or by anyone once an admin turns ``public_feeds`` on.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,11 +56,12 @@ def entries(store: Store, lang: str, limit: int = LIMIT) -> list[Entry]:
         if lang == languages.SOURCE:
             rows = session.execute(
                 select(Article, func.min(Review.published_at), func.max(updated))
-                .join(Review, Review.article_id == Article.id).where(Review.status == "approved")
+                .join(Review, Review.article_id == Article.id)
+                .where(Review.status == "approved", Review.published_at.is_not(None))
                 .group_by(Article.id).order_by(func.max(updated).desc(), Article.id.desc()).limit(limit)
                 .options(selectinload(Article.sentences))).all()
-            return [Entry(_id(lang, a.external_id), a.external_id, lang, a.title,
-                          texts.brief_text(session, a.id, lang), first, last, "") for a, first, last in rows]
+            return [Entry(_id(lang, a.external_id), a.external_id, lang, xml_text(a.title),
+                          xml_text(texts.brief_text(session, a.id, lang)), first, last, "") for a, first, last in rows]
         rows = session.execute(
             select(Review, Article).join(Article, Article.id == Review.article_id)
             .where(Review.status == "approved", Review.lang == lang, Review.published_at.is_not(None))
@@ -67,14 +69,24 @@ def entries(store: Store, lang: str, limit: int = LIMIT) -> list[Entry]:
         found = []
         for review, article in rows:
             headline, brief = events.published_text(session, article, review)
-            found.append(Entry(_id(lang, article.external_id), article.external_id, lang, headline, brief,
-                               review.published_at, review.corrected_at or review.published_at, review.correction))
+            found.append(Entry(_id(lang, article.external_id), article.external_id, lang, xml_text(headline),
+                               xml_text(brief), review.published_at, review.corrected_at or review.published_at,
+                               xml_text(review.correction)))
         return found
 
 
 def updated(found: list[Entry]) -> datetime:
     """The feed's own ``updated``: its newest entry's, or now when it has none."""
     return max((e.updated for e in found), default=utcnow())
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text an XML document may hold: the control characters XML 1.0 forbids dropped (one would break the feed
+    for every reader)."""
+    return _NOT_XML.sub("", text or "")
 
 
 def _id(lang: str, article_id: str) -> str:

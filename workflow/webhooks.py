@@ -135,20 +135,31 @@ def test(store: Store, webhook_id: int) -> Attempt:
         event.payload = json.dumps({"type": "webhook.test", "timestamp": events.iso(event.created_at), "data": {}})
         session.add(event)
         session.flush()
+        claim = f"test:{event.id}"  # claimed from the start: no worker sends it too
         delivery = Delivery(event_id=event.id, webhook_id=webhook.id, external_id="", status="pending",
-                            attempts=len(RETRY_AFTER), next_at=utcnow())  # the last try: not retried
+                            attempts=len(RETRY_AFTER), next_at=utcnow(), claimed_by=claim,
+                            claimed_until=utcnow() + timedelta(seconds=LEASE))  # the last try: not retried
         session.add(delivery)
         session.flush()
         delivery_id = delivery.id
-    _send(store, delivery_id, "test", RETRY_AFTER, TIMEOUT)
-    return next(a for a in attempts(store, 20) if a.delivery_id == delivery_id)
+    _send(store, delivery_id, claim, RETRY_AFTER, TIMEOUT)
+    with store.read() as session:
+        attempt = session.scalar(select(DeliveryAttempt).where(DeliveryAttempt.delivery_id == delivery_id))
+        return Attempt(webhook_id, delivery_id, "webhook.test", "", attempt.at, attempt.code, attempt.error,
+                       session.scalar(select(Delivery.status).where(Delivery.id == delivery_id)))
 
 
 def resend(store: Store, webhook_id: int) -> int:
-    """Try this endpoint's failed deliveries again now; returns how many."""
+    """Try this endpoint's failed deliveries again now; returns how many. One whose article has a later event
+    delivered since stays failed: sent now, it would arrive after news it predates."""
+    later = aliased(Delivery)
     with store.session() as session:
-        return session.execute(update(Delivery).where(Delivery.webhook_id == webhook_id, Delivery.status == "failed")
-                               .values(status="pending", attempts=0, next_at=utcnow())).rowcount
+        return session.execute(update(Delivery).where(
+            Delivery.webhook_id == webhook_id, Delivery.status == "failed",
+            ~exists().where(and_(later.webhook_id == Delivery.webhook_id, later.external_id == Delivery.external_id,
+                                 later.status == "delivered", later.event_id > Delivery.event_id)))
+            .values(status="pending", attempts=0, next_at=utcnow()), execution_options={"synchronize_session": False}
+        ).rowcount
 
 
 # --- sending ---------------------------------------------------------------------------------------------------
@@ -171,19 +182,27 @@ def deliver_due(store: Store, worker: str, *, schedule: tuple[float, ...] = RETR
         ~exists().where(and_(earlier.webhook_id == Delivery.webhook_id, earlier.external_id == Delivery.external_id,
                              earlier.status == "pending", earlier.event_id < Delivery.event_id)))
         .order_by(Delivery.event_id).limit(limit))
+    with store.read() as session:
+        candidates = session.scalars(due).all()
+    if not candidates:
+        return 0
+    # Each sender claims a delivery only when it is about to send it: a claim always covers its own try.
+    with ThreadPoolExecutor(min(SENDERS, len(candidates))) as pool:
+        return sum(pool.map(lambda d: _claim_and_send(store, d, worker, schedule, timeout, lease), candidates))
+
+
+def _claim_and_send(store: Store, delivery_id: int, worker: str, schedule: tuple[float, ...], timeout: float,
+                    lease: float) -> bool:
+    now = utcnow()
     with store.session() as session:
-        claimed = []
-        for delivery_id in session.scalars(due).all():
-            taken = session.execute(update(Delivery).where(
-                Delivery.id == delivery_id, Delivery.status == "pending",
-                (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now))
-                .values(claimed_by=worker, claimed_until=now + timedelta(seconds=lease)))
-            if taken.rowcount == 1:
-                claimed.append(delivery_id)
-    if claimed:
-        with ThreadPoolExecutor(min(SENDERS, len(claimed))) as pool:
-            list(pool.map(lambda d: _send(store, d, worker, schedule, timeout), claimed))
-    return len(claimed)
+        taken = session.execute(update(Delivery).where(
+            Delivery.id == delivery_id, Delivery.status == "pending", Delivery.next_at <= now,
+            (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now))
+            .values(claimed_by=worker, claimed_until=now + timedelta(seconds=lease)))
+    if taken.rowcount != 1:
+        return False  # another worker took it, or sent it, since it was listed
+    _send(store, delivery_id, worker, schedule, timeout)
+    return True
 
 
 def _send(store: Store, delivery_id: int, worker: str, schedule: tuple[float, ...], timeout: float) -> None:
@@ -215,5 +234,7 @@ def _send(store: Store, delivery_id: int, worker: str, schedule: tuple[float, ..
             values = {"status": "failed", "attempts": tries + 1}
         else:
             values = {"attempts": tries + 1, "next_at": now + timedelta(seconds=schedule[tries])}
-        session.execute(update(Delivery).where(Delivery.id == delivery_id)
+        # Only while this worker holds the claim: a try that outlived its lease never overwrites another's result.
+        session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.claimed_by == worker,
+                                               Delivery.status == "pending")
                         .values(claimed_by="", claimed_until=None, **values))
