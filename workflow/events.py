@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow import texts
+from workflow.errors import ReviewError
 from workflow.store import Article, Delivery, Event, Review, Webhook, utcnow
 from workflow.vocabulary import EVENTS
 
@@ -42,22 +43,25 @@ def text_hash(headline: str, brief: str) -> str:
     return hashlib.sha256(json.dumps([headline, brief]).encode()).hexdigest()
 
 
-def is_correction(session: Session, article: Article, review: Review) -> bool:
-    """Approving now would change text already published (so it needs a correction note)."""
-    # (no hash: published before corrections were tracked, migration 0014; its text is taken as it stands)
-    return review.published_at is not None and bool(review.published_hash) and review.published_hash != text_hash(
-        *published_text(session, article, review))
+class CorrectionNoteNeeded(ReviewError):
+    """Approving again, with other text, a language already published: readers are told what changed."""
 
 
 def approve(session: Session, article: Article, review: Review, by: str, note: str = "") -> None:
-    """``review`` becomes approved: publish it, or record the correction, and tell the webhooks."""
-    was_approved = review.status == "approved"
-    review.status = "approved"
+    """``review`` becomes approved: publish it, or record the correction (which needs ``note``, else
+    :class:`CorrectionNoteNeeded`), and tell the webhooks."""
     headline, brief = published_text(session, article, review)
     digest, now = text_hash(headline, brief), utcnow()
+    # (no hash: published before corrections were tracked, migration 0014; its text is taken as it stands)
+    corrected = review.published_at is not None and bool(review.published_hash) and digest != review.published_hash
+    if corrected and not note:
+        raise CorrectionNoteNeeded(f"{review.lang} was published before and its text changed: write a correction "
+                                   "note for readers (what was wrong, what it says now)")
+    was_approved = review.status == "approved"
+    review.status = "approved"
     if review.published_at is None:
         review.published_at, kind = now, "brief.approved"
-    elif review.published_hash and digest != review.published_hash:
+    elif corrected:
         review.corrected_at, review.correction, kind = now, note, "brief.updated"
     elif was_approved:
         return  # approved again as it was: nothing new to tell
