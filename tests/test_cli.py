@@ -2,10 +2,12 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from docx import Document
 
 from workflow.cli import main
 from workflow.corpus import sample_dir
@@ -32,7 +34,7 @@ def test_every_command_has_help():
         assert result.exit_code == 0 and "Usage:" in result.output
 
 
-def test_run_export_and_rerun(demo_models, home, references):
+def test_run_export_and_rerun(demo_models, home, references, tmp_path):
 
     result = invoke("run", str(CORPUS / "hor-namhong-china-visit.en.txt"), "--sentences", "2")
     assert result.exit_code == 0, result.output
@@ -48,6 +50,17 @@ def test_run_export_and_rerun(demo_models, home, references):
     assert zh["text"].startswith(references[0]["zh"] + "\n\n" + references[1]["zh"])
     assert zh["demo"] is True and zh["status"] == "new"
     assert invoke("export", "--status", "approved").output == ""
+    word = tmp_path / "story.docx"
+    result = invoke("export", "--format", "docx", "--article", "hor-namhong-china-visit", "--to", "zh", "-o", word)
+    assert result.exit_code == 0, result.output
+    assert Document(word).core_properties.title == zh["title"] and Document(word).core_properties.language == "zh-Hans"
+    refused = invoke("export", "--format", "md", "--to", "zh")
+    assert refused.exit_code == 2 and "--format md exports one article in one language" in refused.output
+    missing = invoke("export", "--format", "txt", "--article", "nope", "--to", "zh", "-o", tmp_path / "x.txt")
+    assert missing.exit_code == 1 and "no translation of article 'nope' into zh" in missing.output
+    empty = tmp_path / "approved.zip"
+    assert invoke("export", "--format", "zip", "-o", empty).exit_code == 0
+    assert zipfile.ZipFile(empty).namelist() == ["index.json", "index.md"]  # nothing approved yet
 
 
 def test_run_with_a_failing_item_exits_non_zero(demo_models, home, tmp_path):

@@ -10,8 +10,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from workflow import export, review
-from workflow.export import Record
+from workflow import documents, export, review
+from workflow.documents import Record
 
 ARTICLE = "hor-namhong-china-visit"
 FUNCINPEC = "voa-khm-2018-party-FUNCINPEC"
@@ -119,7 +119,7 @@ def test_corrections_appear_in_the_text_and_the_brief(reviewed_store):
     assert "第二次修改。" in item.brief and "双方希望贸易额增长。" not in item.text
     assert one(reviewed_store, lang="km") == km_before  # the other language is untouched
     for path in ("md", "txt"):
-        assert export.render(item, path).decode().count("第二次修改。") == 2  # once in the brief, once in the text
+        assert documents.render(item, path).decode().count("第二次修改。") == 2  # once in the brief, once in the text
 
 
 def test_an_edited_brief_is_exported_as_edited(reviewed_store):
@@ -134,25 +134,25 @@ def test_an_edited_brief_is_exported_as_edited(reviewed_store):
 
 def test_markdown_and_plain_text(reviewed_store):
     item = one(reviewed_store, lang="km")
-    md = export.render(item, "md").decode("utf-8")
+    md = documents.render(item, "md").decode("utf-8")
     assert md.startswith(f"# {item.title}\n")
     assert "Khmer brief — DEMO model output" in md and ARTICLE in md and "new" in md
     assert md.index("## Brief") < md.index(item.brief) < md.index("## Full text") < md.index(item.text)
-    txt = export.render(item, "txt").decode("utf-8")
+    txt = documents.render(item, "txt").decode("utf-8")
     assert txt.startswith(f"{item.title}\n") and "#" not in txt.splitlines()[0]
     assert txt.index("BRIEF") < txt.index(item.brief) < txt.index("FULL TEXT") < txt.index(item.text)
-    zh = export.render(one(reviewed_store, lang="zh"), "md").decode("utf-8")
+    zh = documents.render(one(reviewed_store, lang="zh"), "md").decode("utf-8")
     assert "Chinese (Simplified) brief" in zh and "Khmer" not in zh
 
 
 def test_markdown_without_demo_model_has_no_demo_note():
     item = Record("a", "Title", "km", "ក។", "ក។", "approved", "en-km@2", demo=False)
-    assert "DEMO" not in export.render(item, "md").decode() and "DEMO" not in export.render(item, "txt").decode()
-    assert "Khmer brief" in export.render(item, "md").decode()
+    assert "DEMO" not in documents.render(item, "md").decode() and "DEMO" not in documents.render(item, "txt").decode()
+    assert "Khmer brief" in documents.render(item, "md").decode()
 
 
 def docx_of(item: Record):
-    data = export.render(item, "docx")
+    data = documents.render(item, "docx")
     assert data[:2] == b"PK"
     return Document(io.BytesIO(data))
 
@@ -212,8 +212,8 @@ def test_the_translated_headline_titles_every_download_and_takes_corrections(rev
     review.save_sentence(reviewed_store, ARTICLE, "zh", headline.sentence_id, "贺南洪访华", 0, "eddie")
     item = one(reviewed_store, lang="zh")
     assert item.title == "贺南洪访华"
-    assert export.render(item, "md").decode().startswith("# 贺南洪访华\n")
-    assert export.render(item, "txt").decode().startswith("贺南洪访华\n")
+    assert documents.render(item, "md").decode().startswith("# 贺南洪访华\n")
+    assert documents.render(item, "txt").decode().startswith("贺南洪访华\n")
     assert docx_of(item).paragraphs[0].text == "贺南洪访华"
     with zipfile.ZipFile(io.BytesIO(export.bulk_zip([item]))) as archive:
         assert json.loads(archive.read("index.json"))[0]["title"] == "贺南洪访华"
@@ -230,7 +230,7 @@ def test_corrections_reach_the_word_document(reviewed_store):
 def test_unknown_format_is_refused(ext):
     item = Record("a", "Title", "km", "ក។", "ក។", "approved", "m", demo=False)
     with pytest.raises(ValueError, match="unknown format"):
-        export.render(item, ext)
+        documents.render(item, ext)
 
 
 # --- file names ----------------------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ HOSTILE = ["../../etc/passwd", "..", ".", "/", "", "\\..\\..\\windows\\win.ini",
 @pytest.mark.parametrize("article_id", HOSTILE)
 @pytest.mark.parametrize("ext", ["md", "docx"])
 def test_filename_is_one_safe_component(article_id, ext):
-    name = export.filename(Record(article_id, "t", "km", "", "", "new", "m", demo=False), ext)
+    name = documents.filename(Record(article_id, "t", "km", "", "", "new", "m", demo=False), ext)
     assert "/" not in name and "\\" not in name and "\x00" not in name and "\n" not in name
     assert PurePosixPath(name).name == name and PureWindowsPath(name).name == name
     assert not name.startswith((".", "-")) and name not in (".", "..")
@@ -254,13 +254,13 @@ def test_filename_is_one_safe_component(article_id, ext):
 
 
 def test_filename_keeps_a_plain_id_and_names_an_empty_one():
-    assert export.filename(Record(ARTICLE, "t", "zh", "", "", "new", "m", False), "md") == f"{ARTICLE}.zh.md"
-    assert export.filename(Record("a b/c", "t", "km", "", "", "new", "m", False), "txt") == "a-b-c.km.txt"
-    assert export.filename(Record("../..", "t", "km", "", "", "new", "m", False), "md") == "article.km.md"
+    assert documents.filename(Record(ARTICLE, "t", "zh", "", "", "new", "m", False), "md") == f"{ARTICLE}.zh.md"
+    assert documents.filename(Record("a b/c", "t", "km", "", "", "new", "m", False), "txt") == "a-b-c.km.txt"
+    assert documents.filename(Record("../..", "t", "km", "", "", "new", "m", False), "md") == "article.km.md"
 
 
 def test_filename_of_every_stored_record_is_its_id(reviewed_store):
-    names = [export.filename(r, "docx") for r in export.records(reviewed_store)]
+    names = [documents.filename(r, "docx") for r in export.records(reviewed_store)]
     assert names == [f"{a}.{lang}.docx" for a in sorted(ALL) for lang in ("km", "zh")]
 
 
@@ -277,14 +277,16 @@ def test_bulk_zip_has_one_markdown_file_per_record_and_an_index(reviewed_store):
         assert sorted(archive.namelist()) == sorted(
             [f"briefs/{ARTICLE}.km.md", f"briefs/{KHMER_ROUGE}.zh.md", "index.json", "index.md"])
         index = json.loads(archive.read("index.json"))
-        assert index == [{"file": f"briefs/{export.filename(i, 'md')}", "article_id": i.article_id, "title": i.title,
-                          "lang": i.lang, "status": "approved", "model": i.model, "demo": True} for i in items]
+        assert index == [{"file": f"briefs/{documents.filename(i, 'md')}",
+                          "files": {"md": f"briefs/{documents.filename(i, 'md')}"}, "article_id": i.article_id,
+                          "title": i.title, "lang": i.lang, "status": "approved", "model": i.model, "demo": True}
+                         for i in items]
         for item, entry in zip(items, index):
-            assert archive.read(entry["file"]) == export.render(item, "md")
+            assert archive.read(entry["file"]) == documents.render(item, "md")
         markdown = archive.read("index.md").decode()
         assert markdown.startswith("# Approved briefs")
         for item in items:
-            assert f"[{item.title} ({item.lang})](briefs/{export.filename(item, 'md')})" in markdown
+            assert f"[{item.title} ({item.lang})](briefs/{documents.filename(item, 'md')})" in markdown
 
 
 def test_bulk_zip_keeps_non_ascii_titles_readable_and_hostile_ids_inside():
@@ -318,3 +320,16 @@ def test_bulk_zip_of_nothing_is_an_empty_index():
     with zipfile.ZipFile(io.BytesIO(export.bulk_zip([]))) as archive:
         assert sorted(archive.namelist()) == ["index.json", "index.md"]
         assert json.loads(archive.read("index.json")) == []
+
+
+def test_the_newsroom_names_itself_through_the_environment(tmp_path):
+    from workflow.config import Config
+
+    assert Config.from_env({"BRIEFDESK_HOME": str(tmp_path)}).newsroom == "Briefdesk"
+    named = Config.from_env({"BRIEFDESK_HOME": str(tmp_path), "BRIEFDESK_NEWSROOM": " VOA Khmer "})
+    assert named.newsroom == "VOA Khmer"
+    item = Record("a", "ចំណងជើង", "km", "ក។", "ក។", "approved", "m", demo=False)
+    properties = docx_of(item).core_properties
+    assert properties.author == "Briefdesk" and properties.title == "ចំណងជើង" and properties.language == "km"
+    word = Document(io.BytesIO(documents.render(item, "docx", documents.Imprint("VOA Khmer"))))
+    assert word.core_properties.author == word.core_properties.last_modified_by == "VOA Khmer"

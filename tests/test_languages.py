@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from workflow import export, languages
+from workflow import documents, export, languages
 from workflow.cli import main
 from workflow.errors import UsageError
 from workflow.models import demo_archives
@@ -60,8 +60,8 @@ def test_a_registered_language_flows_through_every_part(testish, store, config, 
     # ... sentences are joined as its record says, downloads name it, Word uses its font ...
     record = next(export.records(store, lang="xx"))
     assert record.brief.count(" | ") == 1 and record.text.count("\n\n") == 1
-    assert "Testish (Made-up) brief" in export.render(record, "md").decode()
-    styles = zipfile.ZipFile(io.BytesIO(export.render(record, "docx"))).read("word/styles.xml").decode()
+    assert "Testish (Made-up) brief" in documents.render(record, "md").decode()
+    styles = zipfile.ZipFile(io.BytesIO(documents.render(record, "docx"))).read("word/styles.xml").decode()
     assert 'w:eastAsia="Test Sans"' in styles and 'w:eastAsia="x-testish"' in styles
     # ... the review app labels and tags its column ...
     accounts.add_user(store, "eddie", "eddie-password", "editor")

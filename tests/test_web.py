@@ -4,12 +4,13 @@ import io
 import json
 import re
 import zipfile
+from datetime import timezone
 
 import pytest
 from sqlalchemy import select
 
 from workflow import review
-from workflow.store import Decision, Memory, Review, Revision, Translation
+from workflow.store import Article, Decision, Memory, Review, Revision, Translation
 
 ARTICLE = "hor-namhong-china-visit"
 
@@ -254,7 +255,7 @@ def test_downloads_contain_only_approved_items(app, reviewed_store):
         styles = archive.read("word/styles.xml").decode()
     assert "រដ្ឋមន្ត្រីការបរទេសកម្ពុជា" in document and "<w:cs/>" in document
     assert 'w:eastAsia="Noto Sans CJK SC"' in styles and 'w:cs="Khmer OS"' in styles
-    with zipfile.ZipFile(io.BytesIO(reader.get("/download/approved.zip").data)) as archive:
+    with zipfile.ZipFile(io.BytesIO(reader.get("/download/approved.zip?format=md&english=0").data)) as archive:
         names = sorted(archive.namelist())
         index = json.loads(archive.read("index.json"))
     assert names == ["briefs/hor-namhong-china-visit.km.md", "briefs/voa-khm-2018-party-FUNCINPEC.zh.md",
@@ -263,6 +264,48 @@ def test_downloads_contain_only_approved_items(app, reviewed_store):
         (ARTICLE, "km", "approved"), ("voa-khm-2018-party-FUNCINPEC", "zh", "approved")}
     items = reader.get("/download/approved.json").get_json()
     assert {(i["article_id"], i["lang"]) for i in items} == {(ARTICLE, "km"), ("voa-khm-2018-party-FUNCINPEC", "zh")}
+
+
+def test_the_approved_zip_holds_every_format_and_the_english_with_ordinary_modes(reviewed_store, config):
+    import dataclasses
+
+    from docx import Document
+
+    from web import create_app
+
+    app = create_app(dataclasses.replace(config, newsroom="Phnom Penh Daily"))
+    client = login(app, "eddie")
+    decide(client, ARTICLE, "km", "approved")
+    page = client.get("/approved").get_data(as_text=True)
+    for label in ("Markdown (.md)", "Plain text (.txt)", "Word (.docx)", "the English original"):
+        assert label in page
+    with zipfile.ZipFile(io.BytesIO(client.get("/download/approved.zip").data)) as archive:
+        names = sorted(archive.namelist())
+        assert names == sorted([f"briefs/{ARTICLE}.{lang}.{ext}" for lang in ("en", "km")
+                                for ext in ("md", "txt", "docx")] + ["index.json", "index.md"])
+        for info in archive.infolist():
+            assert (info.external_attr >> 16) & 0o777 == 0o644, info.filename  # not rw------- when unzipped
+        index = json.loads(archive.read("index.json"))
+        english = archive.read(f"briefs/{ARTICLE}.en.txt").decode()
+        word = Document(io.BytesIO(archive.read(f"briefs/{ARTICLE}.km.docx")))
+    assert [(e["lang"], e["status"], sorted(e["files"])) for e in index] == [
+        ("km", "approved", ["docx", "md", "txt"]), ("en", "source", ["docx", "md", "txt"])]
+    view = review.article_view(reviewed_store, ARTICLE)
+    assert english.startswith(view.title + "\nEnglish source") and view.rows[1].english in english
+    properties = word.core_properties
+    assert properties.title == view.rows[0].cells["km"].text  # the translated headline
+    assert properties.author == "Phnom Penh Daily" and properties.language == "km"
+    with reviewed_store.read() as session:
+        stored = session.scalar(select(Review).join(Article, Article.id == Review.article_id).where(
+            Review.lang == "km", Article.external_id == ARTICLE))
+    # the first approval, in UTC, to the second
+    assert properties.created == stored.published_at.replace(microsecond=0, tzinfo=timezone.utc)
+    assert properties.modified >= properties.created
+    only_word = client.get("/download/approved.zip?format=docx&english=0&english=1")
+    with zipfile.ZipFile(io.BytesIO(only_word.data)) as archive:
+        assert sorted(archive.namelist()) == [f"briefs/{ARTICLE}.en.docx", f"briefs/{ARTICLE}.km.docx",
+                                              "index.json", "index.md"]
+    assert client.get("/download/approved.zip?format=pdf").status_code == 400
 
 
 def test_downloads_are_never_cached_and_name_their_charset_once(app, reviewed_store):
@@ -320,7 +363,8 @@ def test_markdown_downloads_carry_no_raw_html_typed_into_an_edit(app, reviewed_s
     assert html.count("<em>") == 1 and html.count("<h1>") == 1  # the file's own heading and byline only
     assert "[ព័ត៌មាន](javascript:alert(2)) ![](http://tracker.example/x.png)" in html
     with zipfile.ZipFile(io.BytesIO(client.get("/download/approved.zip").data)) as archive:
-        assert all("<img" not in archive.read(name).decode() for name in archive.namelist())
+        markdown_files = [name for name in archive.namelist() if name.endswith(".md")]
+        assert markdown_files and all("<img" not in archive.read(name).decode() for name in markdown_files)
 
 
 def test_security_headers_and_cookie_flags(app):

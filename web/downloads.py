@@ -1,18 +1,17 @@
-"""Downloads of approved briefs only: per item as .md/.txt/.docx, in bulk as .zip or JSON."""
+"""Downloads of approved briefs only: per item in each of ``workflow.documents``' formats, in bulk as .zip (the
+formats asked for, with or without the English originals) or JSON."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_login import login_required
 
 from web import store
-from workflow import export
+from workflow import documents, export
 
 blueprint = Blueprint("downloads", __name__)
 
 PER_PAGE = 50
-MIME = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def _approved(**filters) -> list[export.Record]:
@@ -25,26 +24,35 @@ def approved():
     page = max(1, request.args.get("page", 1, type=int))
     items, total = export.approved_page(store(), page, PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
-    return render_template("approved.html", items=items, formats=export.FORMATS, total=total, page=min(page, pages),
-                           pages=pages)
+    return render_template("approved.html", items=items, formats=documents.every(), total=total,
+                           page=min(page, pages), pages=pages)
 
 
 @blueprint.route("/download/<path:article_id>/<lang>.<ext>")
 @login_required
 def item(article_id: str, lang: str, ext: str):
-    if ext not in export.FORMATS:
+    if ext not in documents.names():
         abort(404)
     found = _approved(lang=lang, article_ids=[article_id])
     if not found:
         abort(404)  # unknown, or not approved: nothing else is ever downloadable
-    record = found[0]
-    return _attachment(export.render(record, ext), MIME[ext], export.filename(record, ext))
+    record, fmt = found[0], documents.find(ext)
+    return _attachment(fmt.render(record, _imprint()), fmt.mime, documents.filename(record, ext))
 
 
 @blueprint.route("/download/approved.zip")
 @login_required
 def bulk_zip():
-    return _attachment(export.bulk_zip(_approved()), "application/zip", "briefdesk-approved.zip")
+    """Every format and the English originals unless the query says otherwise: ``?format=md&format=docx&english=0``
+    (the page's form sends a hidden ``english=0`` before its checkbox's ``english=1``: the last one counts)."""
+    formats = request.args.getlist("format") or documents.names()
+    if any(ext not in documents.names() for ext in formats):
+        abort(400, f"format: choose from {', '.join(documents.names())}")
+    items = _approved()
+    english = request.args.getlist("english")[-1:] != ["0"]
+    originals = export.sources(store(), [i.article_id for i in items]) if english else []
+    return _attachment(export.bulk_zip(items, formats, originals, _imprint()), "application/zip",
+                       "briefdesk-approved.zip")
 
 
 @blueprint.route("/download/approved.json")
@@ -66,6 +74,10 @@ def khmer_font():
     response = Response(font.read_bytes(), mimetype="font/ttf")
     response.headers["Cache-Control"] = "public, max-age=604800"
     return response
+
+
+def _imprint() -> documents.Imprint:
+    return documents.Imprint(newsroom=current_app.extensions["briefdesk_config"].newsroom)
 
 
 def _attachment(data: bytes, content_type: str, name: str) -> Response:

@@ -25,7 +25,8 @@ def feed(lang: str):
                         mimetype="text/plain")
     found = feeds.entries(store(), lang)
     xml = render_template("feed.xml", lang=lang, xml_lang=languages.bcp47(lang), entries=found, iso=events.iso,
-                          updated=feeds.updated(found), self_url=request.base_url)
+                          updated=feeds.updated(found), self_url=request.base_url,
+                          newsroom=current_app.extensions["briefdesk_config"].newsroom)
     return Response(xml, mimetype="application/atom+xml")
 
 

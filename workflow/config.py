@@ -37,6 +37,8 @@ class Config:
     session_idle_minutes: int = 120
     session_hours: int = 12
     trusted_proxies: int = 0
+    newsroom: str = "Briefdesk"
+    """The newsroom's name: the author of Word downloads and feeds (BRIEFDESK_NEWSROOM)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -51,7 +53,8 @@ class Config:
             ("workers", "BRIEFDESK_WORKERS", None), ("session_idle_minutes", "BRIEFDESK_SESSION_IDLE_MINUTES", 120),
             ("session_hours", "BRIEFDESK_SESSION_HOURS", 12), ("trusted_proxies", "BRIEFDESK_TRUSTED_PROXIES", 0))}
         return cls.at(home, database_url=environ.get("DATABASE_URL") or None,
-                      secure_cookies=environ.get("BRIEFDESK_SECURE_COOKIES") == "1", **numbers)
+                      secure_cookies=environ.get("BRIEFDESK_SECURE_COOKIES") == "1",
+                      newsroom=(environ.get("BRIEFDESK_NEWSROOM") or "").strip() or "Briefdesk", **numbers)
 
     @classmethod
     def at(cls, home: Path, *, database_url: str | None = None, **settings) -> Config:

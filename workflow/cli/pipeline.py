@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from workflow.cli import config, options, registry, store
-from workflow.vocabulary import STATUSES
 
 
 @click.command()
@@ -152,31 +150,6 @@ def summarize_command(source, sentences, words, algorithm, input_jsonl, output_j
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "xliff"]), default="jsonl", show_default=True,
-              help="Output format: JSON Lines, or XLIFF for a CAT tool (one article in one language: --article, "
-                   "--to).")
-@click.option("--status", type=click.Choice(STATUSES), help="Only items with this review status.")
-@click.option("--lang", help="Only this language.")
-@click.option("--article", help="With --format xliff: the article's id.")
-@options.target(default=None)
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
-def export(fmt, status, lang, article, target, output) -> None:
-    """Export stored translations and briefs, one JSON object per article and language (or one article as
-    XLIFF)."""
-    if fmt == "xliff":
-        if not (article and target):
-            raise click.UsageError("--format xliff exports one article in one language: give --article and --to")
-        from workflow.cli.glossary import export_xliff_command
-
-        export_xliff_command(article, target, output)
-        return
-    from workflow.export import records
-
-    for item in records(store(), status=status, lang=lang):
-        output.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
-
-
-@click.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of articles  [default: the bundled sample corpus].")
 @click.option("--serve/--no-serve", default=True, show_default=True, help="Start the review app afterwards.")
@@ -308,4 +281,4 @@ def jobs_retry(article_id) -> None:
     click.echo(f"queued again as job {jobs.retry(store(), article_id)}")
 
 
-COMMANDS = (run, translate, summarize_command, export, demo, worker, jobs_group)
+COMMANDS = (run, translate, summarize_command, demo, worker, jobs_group)

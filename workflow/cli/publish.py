@@ -1,14 +1,65 @@
-"""``briefdesk webhooks`` and ``briefdesk feeds``: telling CMSs and readers of approved briefs (as the admin
-page "Publishing" does)."""
+"""``briefdesk export``, ``briefdesk webhooks`` and ``briefdesk feeds``: getting briefs out, and telling CMSs and
+readers of approved ones (as the admin page "Publishing" does)."""
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
 
-from workflow.cli import store
+from workflow import documents
+from workflow.cli import config, options, store
 from workflow.vocabulary import EVENTS as KINDS
+from workflow.vocabulary import STATUSES
+
+_STORE_FORMATS = ["jsonl", "xliff"]
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice([*_STORE_FORMATS, *documents.names(), "zip"]), default="jsonl",
+              show_default=True,
+              help="jsonl: every item as JSON Lines. xliff: one article in one language for a CAT tool. "
+                   f"{'/'.join(documents.names())}: one article in one language as a document. zip: the approved "
+                   "briefs in every document format, with their English originals, as the review app gives them.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only items with this review status (zip: approved).")
+@click.option("--lang", help="Only this language.")
+@click.option("--article", help="With --format xliff or a document format: the article's id.")
+@options.target(default=None)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="File (default stdout).")
+def export(fmt, status, lang, article, target, output) -> None:
+    """Export stored translations and briefs: JSON Lines, XLIFF, a document or a ZIP of approved briefs."""
+    from workflow import export as exporting
+
+    if fmt in ("xliff", *documents.names()) and not (article and target):
+        raise click.UsageError(f"--format {fmt} exports one article in one language: give --article and --to")
+    if fmt in _STORE_FORMATS:
+        with click.open_file(output, "w", encoding="utf-8") as out:
+            if fmt == "xliff":
+                from workflow.cli.glossary import export_xliff_command
+
+                export_xliff_command(article, target, out)
+                return
+            for item in exporting.records(store(), status=status, lang=lang):
+                out.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+        return
+    if output == "-" and sys.stdout.isatty():
+        raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE or redirect the output")
+    imprint = documents.Imprint(newsroom=config().newsroom)
+    if fmt == "zip":
+        items = list(exporting.records(store(), status=status or "approved", lang=lang))
+        data = exporting.bulk_zip(items, documents.names(), exporting.sources(store(), [i.article_id for i in items]),
+                                  imprint)
+        summary = f"{len(items)} briefs"
+    else:
+        found = list(exporting.records(store(), lang=target, article_ids=[article]))
+        if not found:
+            raise click.ClickException(f"no translation of article {article!r} into {target}")
+        data, summary = documents.render(found[0], fmt, imprint), f"{article} ({target})"
+    with click.open_file(output, "wb") as out:
+        out.write(data)
+    click.echo(f"{summary} written as {fmt}" + (f" to {output}" if output != "-" else ""), err=True)
 
 
 @click.group()
@@ -94,4 +145,4 @@ def feeds_public(state) -> None:
     click.echo(f"Public feeds {state}.")
 
 
-COMMANDS = [webhooks, feeds]
+COMMANDS = [export, webhooks, feeds]
