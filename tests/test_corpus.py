@@ -261,6 +261,21 @@ def test_a_word_file_of_many_paragraphs_is_read_in_one_pass_and_a_book_is_refuse
     assert f"more than {MAX_PARAGRAPHS:,} paragraphs: a book, not a story" in book.reason
 
 
+def test_a_story_uploaded_again_gets_one_web_prefix_and_punctuation_leaves_no_double_dashes(tmp_path):
+    when = datetime(2026, 12, 2, 12, 19, 53, tzinfo=timezone.utc)
+    (first,) = corpus.read_upload("hun-sen.txt", b"Hun Sen visits Beijing\n\nBody.", when)
+    # downloaded from the desk (``<id>.en.txt``) and added again, twice
+    (second,) = corpus.read_upload(f"{first.id}.en.txt", b"Body of the story, and no title.", when)
+    (third,) = corpus.read_upload(f"{second.id}.km.md", b"Body of the story, and no title.", when)
+    for doc in (first, second, third):
+        assert re.fullmatch(r"web-20261202-121953-[0-9a-f]{6}-hun-sen", doc.id), doc.id
+    assert (second.title, third.title) == ("Hun Sen", "Hun Sen")
+    assert re.fullmatch(r"web-20261202-121953-[0-9a-f]{6}-cambodia-gets-5-million-from-u-s",
+                        corpus.new_id("Cambodia gets $5 million from U.S.", when))
+    assert "--" not in corpus.new_id("A -- B: (C) & $D", when)
+    assert re.fullmatch(r"web-20261202-121953-[0-9a-f]{6}", corpus.new_id("$$$", when))
+
+
 def test_uploads_are_read_by_the_same_rules_and_a_broken_word_file_is_named(tmp_path):
     raw = _word_file(tmp_path / "story.docx").read_bytes()
     when = datetime(2026, 11, 28, 10, 15, tzinfo=timezone.utc)

@@ -134,11 +134,15 @@ def read_upload(name: str, raw: bytes, now: datetime | None = None) -> list[Docu
     return list(_once_each(_read_bytes(raw, path, new_id(_file_id(path), now))))
 
 
+_WEB_PREFIX = re.compile(r"^(?:web-\d{8}-\d{6}(?:-[0-9a-f]{6})?(?:-|$))+")
+
+
 def new_id(words: str, now: datetime | None = None) -> str:
     """``web-20261128-101500-3fa9c2-hun-sen-visits-beijing``: an id for a story added through the web, from the
     time, six random hex digits (two editors adding ``story.txt`` in the same second get two ids) and a few
-    words of its title or file name."""
-    words = "-".join(words.split()[:8]).lower()
+    words of its title or file name: punctuation (``$5``) and another web id's prefix (a story downloaded from
+    the desk and uploaded again) are left out."""
+    words = "-".join([w for w in re.split(r"[\W_]+", _WEB_PREFIX.sub("", words.strip().lower())) if w][:8])
     stamp = f"{now or datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     return article_id(f"web-{stamp}-{words}")[:120].strip("/-.") or f"web-{stamp}"
 
@@ -316,4 +320,4 @@ def _file_id(path: Path) -> str:
 
 
 def _title_from_name(path: Path) -> str:
-    return re.sub(r"[-_]+", " ", _file_id(Path(path.name))).strip().title()
+    return re.sub(r"[-_]+", " ", _WEB_PREFIX.sub("", _file_id(Path(path.name)))).strip().title()
