@@ -340,3 +340,25 @@ def test_each_error_is_one_whole_line_however_long_its_path_or_whatever_brackets
     assert result.returncode == 1, result.stderr
     [line] = [line for line in result.stderr.splitlines() if line.startswith("error ")]
     assert line.startswith(f"error {folder / 'empty.txt'} (ingest): "), result.stderr
+
+
+def test_a_log_gets_plain_progress_lines_at_start_periodically_and_at_the_end():
+    from workflow.cli.progress import PlainProgress
+
+    lines, now = [], [0.0]
+    progress = PlainProgress(every=10, echo=lines.append, clock=lambda: now[0])
+    for done in range(1, 101):
+        now[0] = done * 0.5  # one article every half second: 50 s in all
+        progress("translate:km", done, 100)
+    progress("translate:km", 100, 100)  # a repeat of the end adds nothing
+    assert lines == [f"translate → km: {n}/100 ({n}%), 0:{n // 2:02d} elapsed" for n in (1, 21, 41, 61, 81, 100)]
+
+
+def test_a_redirected_run_logs_its_progress(demo_models, home, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFDESK_PROGRESS_SECONDS", "0")
+    result = invoke("run", str(CORPUS / "hor-namhong-china-visit.en.txt"), "--to", "zh")
+    assert result.exit_code == 0, result.output
+    assert "ingest: 1/1 (100%)" in result.stderr and "translate → zh: 19/19 (100%)" in result.stderr
+    monkeypatch.setenv("BRIEFDESK_PROGRESS_SECONDS", "soon")
+    refused = invoke("run", str(CORPUS / "hor-namhong-china-visit.en.txt"), "--to", "zh")
+    assert refused.exit_code == 2 and "BRIEFDESK_PROGRESS_SECONDS='soon': give a number of seconds" in refused.output

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from workflow.cli import config, options, registry, store
+from workflow.cli.progress import PlainProgress
 
 
 @click.command()
@@ -43,9 +44,13 @@ def run_batch(paths, targets: list[str], budget, algorithm: str, settings, *, re
     run_options = pipeline.Options(targets=targets, budget=budget, algorithm=algorithm, decoding=settings,
                                    replace=replace)
     tasks: dict[str, int] = {}
+    plain = None if err.is_terminal else PlainProgress()
     with Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False, disable=not err.is_terminal) as bars:
         def progress(stage: str, done: int, total: int) -> None:
+            if plain:
+                plain(stage, done, total)
+                return
             if stage not in tasks:
                 tasks[stage] = bars.add_task(stage.replace("translate:", "translate → "), total=total)
             bars.update(tasks[stage], completed=done, total=total)
