@@ -201,3 +201,33 @@ def test_jobs_list_is_a_table_with_a_header_and_json_lines_for_scripts(demo_mode
     lines = CliRunner().invoke(main, ["jobs", "list", "--json"]).stdout.splitlines()
     assert [json.loads(line)["story"] for line in lines] == [story["id"]]
     assert json.loads(lines[0])["languages"] == ["km", "zh"] and json.loads(lines[0])["status"] == "queued"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_worker_stopped_mid_story_puts_it_back_and_exits_0(demo_models, store, signum):
+    pool = voa_stories()[:18]  # one long story, as above: the signal lands while it is being translated
+    long_story = Document("long-story", "Everything", "\n\n".join(s["text"] for s in pool), "web:long-story")
+    pipeline.submit(long_story, store, "cms")
+    process = _worker()
+    assert process.stdout.readline().startswith("Briefdesk worker")
+    assert process.stdout.readline().startswith("claimed long-story (job 1, attempt 1")
+    deadline = time.monotonic() + 60
+    while sentences(store, result_id(store)) == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    started = time.monotonic()
+    process.send_signal(signum)
+    output = process.communicate(timeout=30)[0]
+    assert process.returncode == 0 and time.monotonic() - started < 10, output
+    assert f"{signal.Signals(signum).name}: stopping" in output and "released long-story: stopping" in output
+    with store.read() as session:
+        job = session.scalar(select(Job))
+        assert (job.status, job.attempts, job.worker) == ("queued", 0, "")  # back in the queue, no attempt spent
+    article_id = result_id(store)
+    assert translated(store, article_id, "zh") < sentences(store, article_id)
+    again = _worker("--until-idle")
+    output = again.communicate(timeout=300)[0]
+    assert again.returncode == 0 and "claimed long-story (job 1, attempt 1" in output and "done long-story" in output
+    total = sentences(store, article_id)
+    assert translated(store, article_id, "km") == total == translated(store, article_id, "zh")

@@ -89,6 +89,16 @@ def finish(store: Store, job_id: int, worker: str, error: str | None = None) -> 
             events.failed(session, job.article_id, job.error, job.attempts)
 
 
+def release(store: Store, job_id: int, worker: str) -> bool:
+    """Give a claimed job back to the queue, as if never claimed (its worker is stopping, not dying: the
+    attempt does not count); False when this worker no longer held it."""
+    with store.session() as session:
+        done = session.execute(update(Job).where(Job.id == job_id, Job.worker == worker, Job.status == "running")
+                               .values(status="queued", worker="", attempts=Job.attempts - 1, claimed_at=None,
+                                       heartbeat_at=None))
+        return done.rowcount == 1
+
+
 def retry(store: Store, external_id: str) -> int:
     """Queue a failed story again; returns the job id."""
     with store.session() as session:

@@ -218,6 +218,15 @@ _LOADED: OrderedDict[tuple[str, str, str], Translator] = OrderedDict()
 """The models this process loaded last: a worker translating one story at a time loads each model once."""
 
 
+def unload() -> None:
+    """Let go of every loaded model, so that CTranslate2's threads end: a process about to fork (gunicorn's
+    arbiter in ``briefdesk demo``) must not hand children a copy of them, which crash when they exit."""
+    import gc
+
+    _LOADED.clear()
+    gc.collect()
+
+
 def _translator(model: Model, settings: Settings) -> Translator:
     key = (model.key, str(model.path), repr(settings))
     if key in _LOADED:

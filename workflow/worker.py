@@ -34,6 +34,10 @@ class TimeLimit(BriefdeskError):
     """A story took longer than the worker allows."""
 
 
+class Stopping(BriefdeskError):
+    """The worker was asked to stop while translating a story: the story goes back to the queue."""
+
+
 def name() -> str:
     """This worker's name in the ``jobs`` table: host and process id."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -74,7 +78,12 @@ def _work(store: Store, models: Registry, options: pipeline.Options, me: str, le
             continue
         log(f"claimed {claim.external_id} (job {claim.job_id}, attempt {claim.attempt}, "
             f"{'+'.join(claim.targets)})")
-        error = _translate(claim, store, models, options, lease, me, cluster, story_seconds)
+        try:
+            error = _translate(claim, store, models, options, lease, me, cluster, story_seconds, stop)
+        except Stopping:
+            jobs.release(store, claim.job_id, me)
+            log(f"released {claim.external_id}: stopping; the next worker to start takes it from where it stopped")
+            break
         jobs.finish(store, claim.job_id, me, error)
         finished += 1
         log(f"{'failed' if error else 'done'} {claim.external_id}{': ' + error if error else ''}")
@@ -99,7 +108,7 @@ def _timeout(lease: float) -> float:
 
 
 def _translate(claim: jobs.Claim, store: Store, models: Registry, options: pipeline.Options, lease: float,
-               me: str, cluster: Cluster | None, story_seconds: float) -> str | None:
+               me: str, cluster: Cluster | None, story_seconds: float, stop: threading.Event) -> str | None:
     beating = threading.Event()
 
     def beat() -> None:
@@ -114,6 +123,8 @@ def _translate(claim: jobs.Claim, store: Store, models: Registry, options: pipel
     deadline = time.monotonic() + story_seconds
 
     def in_time(stage: str, done: int, total: int) -> None:  # after each decoded batch
+        if stop.is_set():  # (what was decoded and committed so far stays)
+            raise Stopping(claim.external_id)
         if done < total and time.monotonic() > deadline:  # (the last batch of a language is kept)
             raise TimeLimit(f"stopped after {story_seconds:g} s, the most one story may take (the worker's "
                             f"--story-seconds): split the story, or raise the limit and retry it")
@@ -127,6 +138,8 @@ def _translate(claim: jobs.Claim, store: Store, models: Registry, options: pipel
         return "; ".join(problems) or None
     except TimeLimit as error:
         return str(error)
+    except Stopping:
+        raise
     except Exception as error:  # noqa: BLE001 - the story fails with its reason; the worker goes on
         return f"{type(error).__name__}: {error}"
     finally:

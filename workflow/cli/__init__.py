@@ -98,9 +98,9 @@ def _write_traceback() -> str:
 
 
 def _register() -> None:
-    from workflow.cli import admin, bench, check, evaluate, glossary, models, pipeline, publish, stats
+    from workflow.cli import admin, bench, check, evaluate, glossary, models, pipeline, publish, services, stats
 
-    for module in (pipeline, models, admin, publish, check, evaluate, bench, glossary, stats):
+    for module in (pipeline, services, models, admin, publish, check, evaluate, bench, glossary, stats):
         for command in module.COMMANDS:
             main.add_command(command)
 
