@@ -17,7 +17,7 @@ from dataclasses import replace as with_changes
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from workflow import corpus, segment, summarize, texts
+from workflow import corpus, segment, source_language, summarize, texts
 from workflow.store import Article, Decision, Revision, Sentence
 
 MAX_SENTENCES = 1_000
@@ -79,6 +79,9 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
         body = [s for s in article.sentences if s.position != HEADLINE]
         return Stored(article.id, ArticleResult(document.id, document.title, len(body),
                                                 sum(s.in_brief for s in body)))
+    refused = source_language.problem(document.title, document.text)
+    if refused:
+        raise ValueError(refused)
     differs = article is not None and article.content_hash != document.content_hash
     worked_on = differs and _has_editorial_work(session, article)
     # An operator's `run --replace` may replace any story; a story sent in alone (web, API) only when it asks

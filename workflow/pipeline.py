@@ -187,6 +187,9 @@ def _ingest(paths, store: Store, options: Options, report: RunReport, progress: 
             try:
                 with store.session() as session:
                     stored = articles.store(item, session, options.summary, options.replace)
+            except ValueError as error:  # refused as it is (not English, no sentences…): the reason alone
+                report.errors.append({"item": item.source, "stage": "store", "reason": str(error)})
+                continue
             except Exception as error:  # noqa: BLE001 - one bad article never stops the batch
                 report.errors.append({"item": item.source, "stage": "store", "reason": reason(error)})
                 continue
