@@ -133,6 +133,28 @@ def test_editor_corrects_approves_and_downloads(server, page):
     assert page.dialogs == []
 
 
+_BROKEN_HEADING_WORDS = """() => [...document.querySelectorAll('th')].flatMap(th => {
+  const broken = [], walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    for (const word of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) broken.push(word[0]);
+    }
+  }
+  return broken;
+})"""
+
+
+def test_table_headings_never_break_inside_a_word_on_a_laptop_screen(server, page):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _log_in(page, server, "ada")
+    for path in ("/", "/stats", "/glossary", "/admin/users", "/admin/publishing", "/approved"):
+        page.goto(server + path)
+        assert page.evaluate(_BROKEN_HEADING_WORDS) == [], path
+
+
 def test_script_in_article_text_never_runs(server, page):
     _log_in(page, server)
     page.goto(server + "/articles/hostile")

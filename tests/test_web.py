@@ -425,3 +425,60 @@ def test_every_page_is_titled_once_with_the_apps_name_and_has_an_icon(app):
         assert 'rel="icon" href="/static/favicon.svg"' in html
     assert client.get("/static/favicon.svg").status_code == 200
     assert re.search(r"<title>Log in · Briefdesk</title>", app.test_client().get("/login").get_data(as_text=True))
+
+
+def test_error_pages_have_the_apps_layout_and_a_way_back_and_the_api_keeps_json(app):
+    anonymous = app.test_client()
+    missing = anonymous.get("/no/such/page")
+    page = missing.get_data(as_text=True)
+    assert missing.status_code == 404 and "Not Found · Briefdesk" in page and 'class="topbar"' in page
+    assert "There is no page here" in page and 'href="/login"' in page
+    reader = login(app, "rita")
+    forbidden = reader.get("/admin/users")
+    page = forbidden.get_data(as_text=True)
+    assert forbidden.status_code == 403 and "Your role does not allow this page" in page
+    assert "Back to the approved briefs" in page and "rita · reader" in page
+    gone = login(app, "eddie").get("/articles/no-such-article")
+    assert gone.status_code == 404 and "Back to the queue" in gone.get_data(as_text=True)
+    refused = reader.get("/download/approved.zip?format=pdf")
+    assert refused.status_code == 400 and "format: choose from md, txt, docx" in refused.get_data(as_text=True)
+    api = anonymous.get("/api/v1/nothing-here")
+    assert api.status_code == 404 and api.is_json and "no such API endpoint" in api.json["error"]
+    wrong_method = anonymous.delete("/login")
+    assert wrong_method.status_code == 405 and "cannot be used that way" in wrong_method.get_data(as_text=True)
+
+
+def test_a_server_error_is_a_page_of_the_app_not_a_traceback(reviewed_store, config):
+    from web import create_app
+
+    app = create_app(config)
+    app.add_url_rule("/boom", "boom", lambda: 1 / 0)
+    response = app.test_client().get("/boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500 and "Something went wrong on the server" in page
+    assert 'class="topbar"' in page and "ZeroDivisionError" not in page
+
+
+def test_the_article_header_says_where_the_story_came_from_never_a_server_path(app, reviewed_store):
+    client = login(app, "eddie")
+    page = client.get(f"/articles/{ARTICLE}").get_data(as_text=True)
+    with reviewed_store.read() as session:
+        source = session.scalar(select(Article.source).where(Article.external_id == ARTICLE))
+    assert source.startswith("/") and source not in page  # stored with its path, for operators
+    assert f"{ARTICLE} · file hor-namhong-china-visit.en.txt" in page
+    from workflow.article_view import ArticleView
+
+    origin = lambda source: ArticleView("a", "t", source, "", [], {}).origin  # noqa: E731
+    assert (origin("the form"), origin("item 3"), origin("C:\\stories\\x.docx"), origin("/srv/in/wire.jsonl:7")) == (
+        "pasted in the app", "sent through the API", "file x.docx", "file wire.jsonl:7")
+
+
+def test_an_approved_language_offers_no_approve_again_only_reject(app, reviewed_store):
+    client = login(app, "eddie")
+    decide(client, ARTICLE, "km", "approved")
+    page = client.get(f"/articles/{ARTICLE}").get_data(as_text=True)
+    khmer = page[page.index('id="decide-km"'):page.index('id="decide-zh"')]
+    chinese = page[page.index('id="decide-zh"'):]
+    assert 'value="approved" class="approve"' not in khmer and "Approve despite" not in khmer
+    assert "Approved: editing it, or Reject, withdraws it." in khmer and 'value="rejected"' in khmer
+    assert 'value="approved" class="approve"' in chinese

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from flask import Flask, request
 from markupsafe import Markup
 
-from workflow import languages
+from workflow import documents, languages
 from workflow.config import Config
 from workflow.store import Store
 from workflow.vocabulary import STATUSES
@@ -44,12 +44,27 @@ def create_app(config: Config, overrides: dict | None = None) -> Flask:
     # Plain functions, not template macros: a page calls them hundreds of times (measured: macros and url_for
     # were a third of the queue page's CPU).
     app.jinja_env.globals.update(lang_name=languages.label, lang_attr=languages.bcp47, status_chip=status_chip,
-                                 article_url=article_url)
+                                 article_url=article_url, download_formats=documents.names())
 
-    from web import admin, api, articles, auth, downloads, feeds, glossary, queue, security, stats, stories, webhooks
+    from web import (
+        admin,
+        api,
+        articles,
+        auth,
+        downloads,
+        errors,
+        feeds,
+        glossary,
+        queue,
+        security,
+        stats,
+        stories,
+        webhooks,
+    )
 
     app.before_request(stories.allow_uploads)  # before security's CSRF check reads the form
     security.init_app(app)
+    errors.init_app(app)
     auth.init_app(app)
     for module in (auth, queue, articles, stories, downloads, glossary, stats, admin, webhooks, feeds, api):
         app.register_blueprint(module.blueprint)

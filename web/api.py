@@ -98,20 +98,12 @@ def api_error(error: ApiError):
 
 @blueprint.errorhandler(HTTPException)
 def http_error(error: HTTPException):
-    return _from_http(error)
+    return json_error(error)
 
 
-def _routing_error(error: HTTPException):
-    """404 and 405 are raised by routing, before any blueprint is chosen, so they are handled app-wide; only
-    paths under /api/ get JSON, everything else keeps the app's own pages."""
-    return _from_http(error) if request.path.startswith("/api/") else error
-
-
-for _code in (404, 405, 500):
-    blueprint.app_errorhandler(_code)(_routing_error)
-
-
-def _from_http(error: HTTPException):
+def json_error(error: HTTPException):
+    """An HTTP error as the API's JSON (404 and 405 come from routing, before any blueprint is chosen:
+    ``web.errors`` sends those under /api/ here)."""
     status = error.code or 500
     allowed = sorted(getattr(error, "valid_methods", None) or [])
     message = {

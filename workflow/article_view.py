@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePath
 
 from sqlalchemy import Row as SqlRow
 from sqlalchemy import bindparam, select
@@ -117,6 +118,15 @@ class ArticleView:
     languages: dict[str, LanguagePanel]
     history: list[SqlRow] = field(default_factory=list)
     """Every revision, newest first: lang, item, before, after, username, created_at."""
+
+    @property
+    def origin(self) -> str:
+        """Where the story came from, in editors' words: never a path on the server."""
+        if self.source == "the form":
+            return "pasted in the app"
+        if self.source.startswith("item "):
+            return "sent through the API"
+        return f"file {PurePath(self.source.replace(chr(92), '/')).name}" if self.source else "unknown source"
 
 
 def article_view(store: Store, external_id: str) -> ArticleView:

@@ -1,0 +1,31 @@
+"""Error pages: 404, 403, 405, 500… in the app's own layout with a way back, JSON under /api/ (``web.api``)."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+_MESSAGES = {
+    400: "The request could not be understood: go back and try again.",
+    403: "Your role does not allow this page. An admin can change roles under Users.",
+    404: "There is no page here. The link may be old, or the story was removed.",
+    405: "This page cannot be used that way.",
+    413: "That is more than the app takes at once: send a smaller file.",
+    500: "Something went wrong on the server; its log has the details. Try again, or tell your admin.",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, page)
+
+
+def page(error: HTTPException):
+    if request.path.startswith("/api/"):
+        from web.api import json_error
+
+        return json_error(error)
+    code = error.code or 500
+    # Werkzeug's description for 400s raised with a reason (abort(400, "format: choose…")) says what was wrong.
+    said = error.description if code == 400 and error.description != type(error).description else None
+    return render_template("error.html", code=code, name=error.name, message=said or _MESSAGES.get(
+        code, error.description), path=request.path), code
