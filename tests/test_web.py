@@ -482,3 +482,11 @@ def test_an_approved_language_offers_no_approve_again_only_reject(app, reviewed_
     assert 'value="approved" class="approve"' not in khmer and "Approve despite" not in khmer
     assert "Approved: editing it, or Reject, withdraws it." in khmer and 'value="rejected"' in khmer
     assert 'value="approved" class="approve"' in chinese
+
+
+def test_the_queue_says_its_chips_count_translations_and_its_list_articles(app, reviewed_store):
+    page = login(app, "eddie").get("/").get_data(as_text=True)
+    assert "Translations (one per article and language):" in page
+    assert re.search(r'title="6 translations new: the articles with one are listed"[^>]*>\s*<span class="chip '
+                     r'chip-new">new</span> <strong>6</strong>', page)
+    assert "3 articles" in page
