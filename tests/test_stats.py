@@ -66,3 +66,21 @@ def test_stats_page_for_editors(reviewed_store, config):
     assert "No approved translations" in editor.get("/stats?until=2020-01-01").get_data(as_text=True)
     assert editor.get("/stats?since=yesterday").status_code == 400
     assert login(app, "rita").get("/stats").status_code in (302, 403)
+
+
+def test_ter_skips_the_shift_search_for_unchanged_sentences_and_scores_as_sacrebleu_does():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from sacrebleu.metrics import TER
+
+    words = st.text(alphabet="abcកខ中 ", max_size=12)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(words, words, st.booleans()), min_size=1, max_size=6))
+    def same_as_sacrebleu(items):
+        hypotheses = [h for h, _, _ in items]
+        references = [h if same else r for h, r, same in items]  # a share of them left as the model wrote them
+        expected = TER().corpus_score(hypotheses, [references]).score
+        assert abs(stats._ter(TER(), hypotheses, references) - expected) < 1e-9
+
+    same_as_sacrebleu()
