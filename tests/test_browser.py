@@ -150,9 +150,19 @@ _BROKEN_HEADING_WORDS = """() => [...document.querySelectorAll('th')].flatMap(th
 def test_table_headings_never_break_inside_a_word_on_a_laptop_screen(server, page):
     page.set_viewport_size({"width": 1366, "height": 768})
     _log_in(page, server, "ada")
-    for path in ("/", "/stats", "/glossary", "/admin/users", "/admin/publishing", "/approved"):
+    for path in ("/", "/stats", "/glossary", "/admin/users", "/admin/publishing", "/approved", "/docs/api"):
         page.goto(server + path)
         assert page.evaluate(_BROKEN_HEADING_WORDS) == [], path
+    # the API's page, reached from the admin's menu, offline: every endpoint and schema drawn by the app itself
+    page.goto(server + "/")
+    page.click("nav >> text=API")
+    from web.api import openapi_document
+
+    document = openapi_document()
+    operations = sum(len(item) for item in document["paths"].values())
+    assert page.locator("section.api-operation").count() == operations >= 4
+    assert page.locator("section.api-schema").count() == len(document["components"]["schemas"]) >= 8
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"), full_page=True)
 
 
 def test_script_in_article_text_never_runs(server, page):

@@ -490,3 +490,26 @@ def test_the_queue_says_its_chips_count_translations_and_its_list_articles(app, 
     assert re.search(r'title="6 translations new: the articles with one are listed"[^>]*>\s*<span class="chip '
                      r'chip-new">new</span> <strong>6</strong>', page)
     assert "3 articles" in page
+
+
+def test_the_api_is_described_on_a_page_of_the_app_built_from_its_openapi_document(app):
+    from web.api import openapi_document
+
+    admin, editor = login(app, "ada"), login(app, "eddie")
+    assert 'href="/docs/api">API</a>' in admin.get("/").get_data(as_text=True)
+    assert 'href="/docs/api"' not in editor.get("/").get_data(as_text=True)  # the link is for admins
+    response = admin.get("/docs/api")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<title>CMS API · Briefdesk</title>" in page
+    document = openapi_document()
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert f"<code>{method.upper()} {path}</code>" in page and f'id="{operation["operationId"]}"' in page
+    for name, schema in document["components"]["schemas"].items():
+        assert f'id="schema-{name}"' in page
+        for field in schema.get("properties", {}):
+            assert f"<code>{field}</code>" in page, (name, field)
+    assert "<td>array of string (one of km, zh, zt)</td>" in page and "<td>always approved</td>" in page
+    assert "<td>integer (≥ 1; ≤ 200; default 50)</td>" in page
+    assert "<script src=\"http" not in page and "cdn" not in page.lower()  # offline: nothing from elsewhere
+    assert app.test_client().get("/docs/api").status_code == 302  # a login first

@@ -49,6 +49,7 @@ def create_app(config: Config, overrides: dict | None = None) -> Flask:
     from web import (
         admin,
         api,
+        api_docs,
         articles,
         auth,
         downloads,
@@ -66,7 +67,7 @@ def create_app(config: Config, overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
-    for module in (auth, queue, articles, stories, downloads, glossary, stats, admin, webhooks, feeds, api):
+    for module in (auth, queue, articles, stories, downloads, glossary, stats, admin, webhooks, feeds, api, api_docs):
         app.register_blueprint(module.blueprint)
     return app
 

@@ -335,5 +335,10 @@ def _iso(when: datetime) -> str:
 def openapi_json():
     """This API described for tools (OpenAPI 3.1)."""
     _require(ROLES)
-    return jsonify(openapi.document(max_articles=MAX_ARTICLES, max_body=MAX_BODY, max_limit=MAX_LIMIT,
-                                    default_limit=DEFAULT_LIMIT, targets=languages.targets()))
+    return jsonify(openapi_document())
+
+
+def openapi_document() -> dict:
+    """The OpenAPI description of this API with its own limits (also shown as a page: ``web.api_docs``)."""
+    return openapi.document(max_articles=MAX_ARTICLES, max_body=MAX_BODY, max_limit=MAX_LIMIT,
+                            default_limit=DEFAULT_LIMIT, targets=languages.targets())
