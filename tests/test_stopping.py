@@ -120,4 +120,6 @@ def test_demo_stops_cleanly_ten_times_and_its_first_run_too(home, demo_models, t
         _up(port, process)
         output = "".join(lines) + _stop(process, signum)
         assert ("19 sentences decoded" in output) == (number == 0), output
+        # the first start loads the starter glossary (and says so); later ones keep the glossary as it is
+        assert ("Loaded the starter glossary (71 terms" in output) == (number == 0), output
         assert "0 stories translated by this worker." in output

@@ -30,6 +30,11 @@ def sample_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "corpus"
 
 
+def starter_glossary() -> Path:
+    """The glossary that ships with the sample corpus (names and terms of its stories; see its README)."""
+    return sample_dir() / "glossary" / "starter-glossary.csv"
+
+
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".docx"}
 MAX_ARTICLE_BYTES = 2_000_000
 """Largest article accepted (2 MB of text is a book, not a story); JSONL archives may be larger."""

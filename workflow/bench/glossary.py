@@ -13,9 +13,9 @@ import tempfile
 import time
 
 from workflow.bench import cpu, in_child
-from workflow.corpus import sample_dir
+from workflow.corpus import sample_dir, starter_glossary
 
-STARTER = sample_dir() / "glossary" / "starter-glossary.csv"
+STARTER = starter_glossary()
 
 
 def run(repeats: int = 1) -> dict:

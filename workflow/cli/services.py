@@ -69,6 +69,21 @@ def _die_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _load_starter_glossary() -> None:
+    """Before the batch, so its translations are checked against it; never over a glossary editors keep."""
+    from workflow import glossary, interchange
+    from workflow.corpus import starter_glossary
+
+    with store().session() as session:
+        if glossary.entries(session):
+            return
+        report = interchange.import_glossary(session, starter_glossary(), "demo")
+    click.echo(f"Loaded the starter glossary ({report.added} terms, {starter_glossary().name}): the app's "
+               "Glossary page; `briefdesk glossary import FILE` adds your own. With the DEMO models most term "
+               "issues mark sentences the models do not know (they answer with another sentence); with a real "
+               "model they mark real misses.")
+
+
 @click.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of articles  [default: the bundled sample corpus].")
@@ -93,6 +108,7 @@ def demo(corpus_dir, serve, port) -> None:
     corpus_dir = corpus_dir or sample_dir()
     if not corpus_dir.is_dir():
         raise click.ClickException(f"{corpus_dir}: corpus folder not found")
+    _load_starter_glossary()
     report = run_batch([corpus_dir], ["km", "zh"], options.budget(None, None), "news",
                        options.settings(4, "auto", 0))
     password = accounts.demo_login(store())
