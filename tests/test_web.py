@@ -291,7 +291,7 @@ def test_the_approved_zip_holds_every_format_and_the_english_with_ordinary_modes
     assert [(e["lang"], e["status"], sorted(e["files"])) for e in index] == [
         ("km", "approved", ["docx", "md", "txt"]), ("en", "source", ["docx", "md", "txt"])]
     view = review.article_view(reviewed_store, ARTICLE)
-    assert english.startswith(view.title + "\nEnglish source") and view.rows[1].english in english
+    assert english.startswith(view.title + "\nEnglish original") and view.rows[1].english in english
     properties = word.core_properties
     assert properties.title == view.rows[0].cells["km"].text  # the translated headline
     assert properties.author == "Phnom Penh Daily" and properties.language == "km"

@@ -98,7 +98,7 @@ def safe_stem(article_id: str) -> str:
 
 def heading(item: Record) -> str:
     if item.lang == languages.SOURCE:
-        return "English source"
+        return "English original"
     note = " — DEMO model output" if item.demo else ""
     return f"{languages.name(item.lang)} brief{note}"
 
