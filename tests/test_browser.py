@@ -6,6 +6,7 @@ Screenshots land in tests/artifacts/ (queue, article, article at tablet width).
 import io
 import shutil
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -147,12 +148,20 @@ _BROKEN_HEADING_WORDS = """() => [...document.querySelectorAll('th')].flatMap(th
 })"""
 
 
-def test_table_headings_never_break_inside_a_word_on_a_laptop_screen(server, page):
+def test_a_laptop_screen_headings_whole_chips_explained_error_page_and_api_docs(server, page):
     page.set_viewport_size({"width": 1366, "height": 768})
     _log_in(page, server, "ada")
     for path in ("/", "/stats", "/glossary", "/admin/users", "/admin/publishing", "/approved", "/docs/api"):
         page.goto(server + path)
         assert page.evaluate(_BROKEN_HEADING_WORDS) == [], path
+    # the queue's chips say what they count; a wrong link gets the app's own page and a way back
+    page.goto(server + "/")
+    assert page.get_by_text("Translations (one per article and language):").is_visible()
+    assert "translations new" in page.locator("a.count").first.get_attribute("title")
+    response = page.goto(server + "/no/such/page")
+    assert response.status == 404 and page.title() == "404 Not Found · Briefdesk"
+    page.click("text=Back to the queue")
+    page.wait_for_selector("table.queue")
     # the API's page, reached from the admin's menu, offline: every endpoint and schema drawn by the app itself
     page.goto(server + "/")
     page.click("nav >> text=API")
@@ -252,7 +261,6 @@ def test_a_story_pasted_in_the_browser_reaches_the_cms_as_an_approved_brief(serv
     stars a sentence into the brief → approves → the CMS's GET /api/v1/briefs returns it with those sentences."""
     import json
     import threading
-    import time
     import urllib.request
 
     from workflow import accounts, worker
