@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
+from web.api import openapi_document
+
 blueprint = Blueprint("api_docs", __name__)
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -14,8 +16,6 @@ METHODS = ("get", "post", "put", "patch", "delete")
 @blueprint.route("/docs/api")
 @login_required
 def page():
-    from web.api import openapi_document
-
     document = openapi_document()
     operations = [(path, method, item[method]) for path, item in document["paths"].items()
                   for method in METHODS if method in item]

@@ -48,11 +48,9 @@ def bulk_zip():
     formats = request.args.getlist("format") or documents.names()
     if any(ext not in documents.names() for ext in formats):
         abort(400, f"format: choose from {', '.join(documents.names())}")
-    items = _approved()
     english = request.args.getlist("english")[-1:] != ["0"]
-    originals = export.sources(store(), [i.article_id for i in items]) if english else []
-    return _attachment(export.bulk_zip(items, formats, originals, _imprint()), "application/zip",
-                       "briefdesk-approved.zip")
+    data, _ = export.approved_zip(store(), formats, english=english, imprint=_imprint())
+    return _attachment(data, "application/zip", "briefdesk-approved.zip")
 
 
 @blueprint.route("/download/approved.json")

@@ -103,6 +103,17 @@ def sources(store: Store, article_ids: Iterable[str]) -> list[Record]:
 # --- the bulk ZIP --------------------------------------------------------------------------------------------
 
 
+def approved_zip(store: Store, formats: Iterable[str] | None = None, *, english: bool = True,
+                 lang: str | None = None, status: str = "approved",
+                 imprint: Imprint = documents.BRIEFDESK) -> tuple[bytes, int]:
+    """The approved briefs (of ``lang``, or all; an operator may ask for another ``status``) in ``formats``
+    (default: every one), with their English originals unless ``english`` is False, as the downloads page and
+    ``briefdesk export --format zip`` give them; and how many briefs it holds."""
+    items = list(records(store, status=status, lang=lang))
+    originals = sources(store, [i.article_id for i in items]) if english else []
+    return bulk_zip(items, formats or documents.names(), originals, imprint), len(items)
+
+
 def bulk_zip(items: list[Record], formats: Iterable[str] = ("md",), originals: Iterable[Record] = (),
              imprint: Imprint = documents.BRIEFDESK) -> bytes:
     """Each (article, language) in each of ``formats``, the English ``originals`` likewise, plus index.json and

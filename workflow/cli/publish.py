@@ -48,10 +48,8 @@ def export(fmt, status, lang, article, target, output) -> None:
         raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE or redirect the output")
     imprint = documents.Imprint(newsroom=config().newsroom)
     if fmt == "zip":
-        items = list(exporting.records(store(), status=status or "approved", lang=lang))
-        data = exporting.bulk_zip(items, documents.names(), exporting.sources(store(), [i.article_id for i in items]),
-                                  imprint)
-        summary = f"{len(items)} briefs"
+        data, count = exporting.approved_zip(store(), lang=lang, status=status or "approved", imprint=imprint)
+        summary = f"{count} briefs"
     else:
         found = list(exporting.records(store(), lang=target, article_ids=[article]))
         if not found:
