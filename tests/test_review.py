@@ -12,8 +12,8 @@ from sqlalchemy import func, select, text
 
 from workflow import glossary, queue
 from workflow.bench.fill import fill
+from workflow.review_states import STATUSES
 from workflow.store import Article, QueueCount, Review, Sentence, Store, TermIssue
-from workflow.vocabulary import STATUSES
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -16,8 +16,8 @@ from markupsafe import Markup
 
 from workflow import documents, languages
 from workflow.config import Config
+from workflow.review_states import LABELS
 from workflow.store import Store
-from workflow.vocabulary import STATUSES
 
 
 def create_app(config: Config, overrides: dict | None = None) -> Flask:
@@ -72,7 +72,7 @@ def create_app(config: Config, overrides: dict | None = None) -> Flask:
     return app
 
 
-_CHIPS = {status: Markup(f'<span class="chip chip-{status}">{status.replace("_", " ")}</span>') for status in STATUSES}
+_CHIPS = {status: Markup(f'<span class="chip chip-{status}">{label}</span>') for status, label in LABELS.items()}
 
 
 def status_chip(status: str) -> Markup:

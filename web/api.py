@@ -17,13 +17,14 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from web import openapi, security, store
-from workflow import accounts, corpus, events, export, jobs, languages, pipeline
+from workflow import accounts, corpus, events, export, jobs, languages, pipeline, review_states
 from workflow.errors import BriefdeskError
+from workflow.review_states import APPROVED
 from workflow.store import Article, Decision, Review
 from workflow.vocabulary import REVIEWERS, ROLES
 
@@ -253,17 +254,15 @@ def briefs():
     """Approved briefs in the order they were approved (then by decision), a page at a time."""
     _require(ROLES)
     args = request.args
-    if args.get("status", "approved") != "approved":
+    if args.get("status", APPROVED) != APPROVED:
         raise ApiError(400, "only status=approved is served: briefs are published once an editor approves them")
     lang = args.get("lang") or None
     if lang is not None and lang not in languages.targets():
         raise ApiError(400, f"unknown lang {lang!r}; choose from {', '.join(languages.targets())}")
     since, limit, after = _since(args.get("since")), _limit(args.get("limit")), _cursor(args.get("cursor"))
-    approved = select(func.max(Decision.id)).where(Decision.status == "approved").group_by(Decision.article_id,
-                                                                                          Decision.lang)
     query = (select(Review, Article, Decision).join(Article, Article.id == Review.article_id)
              .join(Decision, (Decision.article_id == Review.article_id) & (Decision.lang == Review.lang))
-             .where(Review.status == "approved", Decision.id.in_(approved))
+             .where(Review.status == APPROVED, Decision.id.in_(review_states.latest_approvals()))
              .options(selectinload(Article.sentences)).order_by(Decision.created_at, Decision.id).limit(limit + 1))
     if lang:
         query = query.where(Review.lang == lang)

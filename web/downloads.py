@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from web import store
 from workflow import documents, export
+from workflow.review_states import APPROVED
 
 blueprint = Blueprint("downloads", __name__)
 
@@ -15,7 +16,7 @@ PER_PAGE = 50
 
 
 def _approved(**filters) -> list[export.Record]:
-    return list(export.records(store(), status="approved", **filters))
+    return list(export.records(store(), status=APPROVED, **filters))
 
 
 @blueprint.route("/approved")

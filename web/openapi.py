@@ -6,7 +6,7 @@ Built from the API's own limits, so the document and the server never disagree o
 
 from __future__ import annotations
 
-STATUSES = ("new", "in_review", "approved", "rejected")
+from workflow.review_states import APPROVED, FAILED, STATUSES, TRANSLATING
 
 
 def _json(schema: str) -> dict:
@@ -82,7 +82,7 @@ def document(*, max_articles: int, max_body: int, max_limit: int, default_limit:
                 "status": {"enum": ["queued", "running", "done", "failed"]},
                 "error": {"type": ["string", "null"]}, "attempts": {"type": "integer"}}}]},
             "languages": {"type": "object", "additionalProperties": {"type": "object", "properties": {
-                "status": {"enum": ["translating", "failed", *STATUSES]},
+                "status": {"enum": [TRANSLATING, FAILED, *STATUSES]},
                 "model": {"type": ["string", "null"]}, "demo": {"type": ["boolean", "null"]}}}}}},
         "Brief": {"type": "object", "properties": {
             "id": {"type": "string"}, "lang": lang,
@@ -106,7 +106,7 @@ def document(*, max_articles: int, max_body: int, max_limit: int, default_limit:
     invalid = {"description": "Invalid items (nothing stored), malformed JSON, or no articles",
                "content": _json("Invalid")}
     query = [
-        {"name": "status", "in": "query", "schema": {"const": "approved", "default": "approved"}},
+        {"name": "status", "in": "query", "schema": {"const": APPROVED, "default": APPROVED}},
         {"name": "since", "in": "query", "description": "Approved at or after this ISO 8601 time (UTC if no "
                                                         "offset)", "schema": {"type": "string", "format": "date-time"}},
         {"name": "lang", "in": "query", "schema": lang},

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 
 from web import article_url, status_chip, store
 from workflow import queue
-from workflow.vocabulary import STATUSES
+from workflow.review_states import STATUSES
 
 blueprint = Blueprint("queue", __name__)
 

@@ -72,8 +72,7 @@ def rebuild(session, article: Article, username: str) -> None:
             session.add(Revision(article_id=article.id, lang=review.lang, item=texts.BRIEF_ITEM, parent_id=written.id,
                                  before=written.after, after=built, username=username))
         texts.write_brief(session, article, review.lang, text=built)
-        if review.status == "approved":
-            events.leave(session, review, "in_review", "brief choice", username)
+        events.move(session, review, "brief choice", username)
 
 
 def _numbers(positions: set[int]) -> str:

@@ -5,10 +5,10 @@ it (the outbox: ``workflow.webhooks`` sends them later, from the worker, never i
 body is fixed then: what was approved is what is sent, even if the text changes before the delivery goes out.
 
 Publication, per (article, language): the first approval publishes it (``published_at``, event
-``brief.approved``); leaving ``approved`` (an edit, a brief choice, a new translation, a rejection) withdraws it
-(``brief.withdrawn``, with the reason); approving again with other text is a correction (``corrected_at`` and the
-editor's note, event ``brief.updated``); approving again with the same text publishes it again
-(``brief.approved``).
+``brief.approved``); a move away from ``approved`` (``workflow.review_states``: an edit, a brief choice, a new
+translation, a rejection) withdraws it (``brief.withdrawn``, with the move's reason); approving again with
+other text is a correction (``corrected_at`` and the editor's note, event ``brief.updated``); approving again
+with the same text publishes it again (``brief.approved``).
 """
 
 from __future__ import annotations
@@ -20,16 +20,13 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow import texts
+from workflow import review_states, texts
 from workflow.errors import ReviewError
+from workflow.review_states import APPROVED
 from workflow.store import Article, Delivery, Event, Review, Webhook, utcnow
 from workflow.vocabulary import EVENTS
 
 KINDS = EVENTS
-
-WITHDRAWN_BECAUSE = ("edited", "brief choice", "translated again", "rejected")
-"""Why an approved language left ``approved``: a CMS may keep the old text online while a correction is under
-way (``edited``, ``brief choice``, ``translated again``) and take it down when it was ``rejected``."""
 
 
 def published_text(session: Session, article: Article, review: Review) -> tuple[str, str]:
@@ -57,8 +54,8 @@ def approve(session: Session, article: Article, review: Review, by: str, note: s
     if corrected and not note:
         raise CorrectionNoteNeeded(f"{review.lang} was published before and its text changed: write a correction "
                                    "note for readers (what was wrong, what it says now)")
-    was_approved = review.status == "approved"
-    review.status = "approved"
+    was_approved = review.status == APPROVED
+    review.status = review_states.after(review.status, "approved")
     if review.published_at is None:
         review.published_at, kind = now, "brief.approved"
     elif corrected:
@@ -72,11 +69,13 @@ def approve(session: Session, article: Article, review: Review, by: str, note: s
         **brief_data(article, review, headline, brief), "approved_at": iso(now), "approved_by": by})
 
 
-def leave(session: Session, review: Review, status: str, reason: str, by: str) -> None:
-    """Move ``review`` to a status other than approved; an approved one is withdrawn, with the reason."""
-    was_approved = review.status == "approved"
-    review.status = status
-    if was_approved:
+def move(session: Session, review: Review, name: str, by: str) -> None:
+    """Make the move ``name`` (one of ``review_states.MOVES``, not approval): an approved language it leads away from
+    ``approved`` is withdrawn, with the move's reason."""
+    was_approved = review.status == APPROVED
+    review.status = review_states.after(review.status, name)
+    reason = review_states.MOVES[name].reason
+    if was_approved and review.status != APPROVED:
         external_id = session.scalar(select(Article.external_id).where(Article.id == review.article_id))
         record(session, "brief.withdrawn", external_id, review.lang, {
             "id": external_id, "lang": review.lang, "reason": reason, "withdrawn_at": iso(utcnow()),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from workflow import documents, languages, texts
 from workflow.articles import HEADLINE
 from workflow.documents import Imprint, Record
+from workflow.review_states import APPROVED
 from workflow.store import Article, Brief, Review, Store
 
 
@@ -49,7 +50,7 @@ class Listing:
 
 def approved_page(store: Store, page: int = 1, per_page: int = 50) -> tuple[list[Listing], int]:
     """One page of approved briefs (by article id, then language) and how many there are in all."""
-    approved = Review.status == "approved"
+    approved = Review.status == APPROVED
     with store.read() as session:
         total = session.scalar(select(func.count()).select_from(Review).where(approved))
         rows = session.execute(
@@ -104,7 +105,7 @@ def sources(store: Store, article_ids: Iterable[str]) -> list[Record]:
 
 
 def approved_zip(store: Store, formats: Iterable[str] | None = None, *, english: bool = True,
-                 lang: str | None = None, status: str = "approved",
+                 lang: str | None = None, status: str = APPROVED,
                  imprint: Imprint = documents.BRIEFDESK) -> tuple[bytes, int]:
     """The approved briefs (of ``lang``, or all; an operator may ask for another ``status``) in ``formats``
     (default: every one), with their English originals unless ``english`` is False, as the downloads page and

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from workflow import events, languages, texts
+from workflow.review_states import APPROVED
 from workflow.store import Article, Review, Setting, Store, utcnow
 
 LIMIT = 50
@@ -57,14 +58,14 @@ def entries(store: Store, lang: str, limit: int = LIMIT) -> list[Entry]:
             rows = session.execute(
                 select(Article, func.min(Review.published_at), func.max(updated))
                 .join(Review, Review.article_id == Article.id)
-                .where(Review.status == "approved", Review.published_at.is_not(None))
+                .where(Review.status == APPROVED, Review.published_at.is_not(None))
                 .group_by(Article.id).order_by(func.max(updated).desc(), Article.id.desc()).limit(limit)
                 .options(selectinload(Article.sentences))).all()
             return [Entry(_id(lang, a.external_id), a.external_id, lang, xml_text(a.title),
                           xml_text(texts.brief_text(session, a.id, lang)), first, last, "") for a, first, last in rows]
         rows = session.execute(
             select(Review, Article).join(Article, Article.id == Review.article_id)
-            .where(Review.status == "approved", Review.lang == lang, Review.published_at.is_not(None))
+            .where(Review.status == APPROVED, Review.lang == lang, Review.published_at.is_not(None))
             .order_by(updated.desc(), Article.id.desc()).limit(limit).options(selectinload(Article.sentences))).all()
         found = []
         for review, article in rows:

@@ -39,8 +39,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from workflow.glossary import ISSUES
+from workflow.review_states import PENDING, STATUSES
 from workflow.store import Article, CheckIssue, Job, QueueCount, Review, Store, TermIssue
-from workflow.vocabulary import PENDING, STATUSES
 
 PER_PAGE = 50
 ISSUE_FILTERS = ("terms", "checks")

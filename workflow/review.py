@@ -29,8 +29,8 @@ from workflow.article_view import (  # noqa: F401 - the view is part of the revi
 from workflow.errors import BriefdeskError, ReviewError
 from workflow.events import CorrectionNoteNeeded  # noqa: F401 - raised by decide; part of the review API
 from workflow.glossary import edits
+from workflow.review_states import APPROVED, DECISIONS
 from workflow.store import Article, Decision, Review, Revision, Sentence, Store
-from workflow.vocabulary import DECISIONS
 
 MAX_TEXT = 20_000
 
@@ -105,7 +105,7 @@ def save_sentence(store: Store, external_id: str, lang: str, sentence_id: int, t
             check_issues.record(session, article.id, lang, [(sentence.id, sentence.text, text)])
             if sentence.in_brief:
                 texts.write_brief(session, article, lang, model=review.model)  # (an edited brief stays as edited)
-            events.leave(session, review, "in_review", "edited", username)
+            events.move(session, review, "edited", username)
             return revision.id
     except IntegrityError:  # another save on the same base won the race
         raise _conflict(store, external_id, lang, item, text) from None
@@ -127,7 +127,7 @@ def save_brief(store: Store, external_id: str, lang: str, text: str, base_revisi
                 return base_revision
             revision = _revise(session, article, lang, texts.BRIEF_ITEM, base_revision, before, text, username)
             texts.write_brief(session, article, lang, text=text)
-            events.leave(session, review, "in_review", "edited", username)
+            events.move(session, review, "edited", username)
             return revision.id
     except IntegrityError:
         raise _conflict(store, external_id, lang, texts.BRIEF_ITEM, text) from None
@@ -150,17 +150,17 @@ def decide(store: Store, external_id: str, lang: str, status: str, username: str
         if state is not None and state != _state(session, article.id, review):
             raise StaleDecision(lang, session.scalar(select(Revision).where(
                 Revision.article_id == article.id, Revision.lang == lang).order_by(Revision.id.desc()).limit(1)))
-        if status == "approved" and not confirm_terms and (count := edits.open_issues(session, article.id, lang)):
+        if status == APPROVED and not confirm_terms and (count := edits.open_issues(session, article.id, lang)):
             raise TermIssuesOpen(f"{lang} has {count} open term issue{'s' * (count != 1)}; fix them or confirm")
-        if status == "approved" and not confirm_checks and (
+        if status == APPROVED and not confirm_checks and (
                 count := check_issues.open_count(session, article.id, lang)):
             raise CheckIssuesOpen(f"{lang} has {count} open check issue{'s' * (count != 1)}; fix or dismiss them, "
                                   "or confirm")
         correction = _clean(correction)[:500]
-        if status == "approved":
+        if status == APPROVED:
             events.approve(session, article, review, username, correction)
         else:
-            events.leave(session, review, status, "rejected", username)
+            events.move(session, review, status, username)
         session.add(Decision(article_id=article.id, lang=lang, status=status, comment=_clean(comment)[:2000],
                              username=username))
 

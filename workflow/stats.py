@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow import languages, texts
+from workflow import languages, review_states, texts
+from workflow.review_states import APPROVED
 from workflow.store import Article, Decision, Review, Store
 
 
@@ -80,13 +81,12 @@ def _ter(metric, hypotheses: list[str], references: list[str]) -> float:
 
 def _approved(session: Session, since: datetime | None, until: datetime | None):
     """(article, review) of every pair approved now whose latest approval falls in the period."""
-    approved_at = (select(Decision.article_id, Decision.lang, func.max(Decision.created_at).label("at"))
-                   .where(Decision.status == "approved").group_by(Decision.article_id, Decision.lang).subquery())
     query = (select(Article, Review).join(Review, Review.article_id == Article.id)
-             .join(approved_at, (approved_at.c.article_id == Review.article_id) & (approved_at.c.lang == Review.lang))
-             .where(Review.status == "approved").order_by(Article.id, Review.lang))
+             .join(Decision, (Decision.article_id == Review.article_id) & (Decision.lang == Review.lang))
+             .where(Review.status == APPROVED, Decision.id.in_(review_states.latest_approvals()))
+             .order_by(Article.id, Review.lang))
     if since is not None:
-        query = query.where(approved_at.c.at >= since)
+        query = query.where(Decision.created_at >= since)
     if until is not None:
-        query = query.where(approved_at.c.at < until)
+        query = query.where(Decision.created_at < until)
     return session.execute(query).all()

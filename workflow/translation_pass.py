@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
-from workflow import check_issues, events, glossary, interrupts, texts
+from workflow import check_issues, events, glossary, interrupts, review_states, texts
 from workflow.articles import ArticleResult
 from workflow.cluster import Cluster
 from workflow.models import Model
@@ -201,13 +201,13 @@ def _store(store: Store, article_id: int, lang: str, model: Model, tag: str, res
         state = session.get(Review, (article_id, lang))
         made_from = fingerprint(article, tag)
         if state is None:
-            session.add(Review(article_id=article_id, lang=lang, status="new", model=tag, demo=model.demo,
+            session.add(Review(article_id=article_id, lang=lang, status=review_states.NEW, model=tag, demo=model.demo,
                                fingerprint=made_from))
         elif state.fingerprint != made_from:
             state.model, state.demo, state.fingerprint = tag, model.demo, made_from
-            events.leave(session, state, "new", "translated again", "")  # new text or model: review it again
-        elif added and state.status == "approved":  # e.g. a headline added to an approved story (migration 0011)
-            events.leave(session, state, "in_review", "translated again", "")
+            events.move(session, state, "translated again", "")
+        elif added:  # e.g. a headline added to a story translated before headlines were (migration 0011)
+            events.move(session, state, "headline added", "")
 
 
 def _decode_locally(model: Model, settings: Settings, in_order: list[str]) -> Iterator[Batch]:

@@ -8,6 +8,7 @@ from sqlalchemy import func, insert, select, text
 
 from workflow import accounts
 from workflow.bench import articles
+from workflow.review_states import APPROVED, IN_REVIEW, NEW, REJECTED
 from workflow.segment import split_sentences
 from workflow.store import Article, Brief, Review, Sentence, Store, Translation
 
@@ -22,7 +23,7 @@ def fill(store: Store, count: int) -> float:
     start = time.perf_counter()
     stories = articles(41)
     segmented = [split_sentences(story["text"])[:12] for story in stories]  # once per story, not per copy
-    statuses = ["new", "new", "in_review", "approved", "rejected"]
+    statuses = [NEW, NEW, IN_REVIEW, APPROVED, REJECTED]
     with store.session() as session:
         for offset in range(0, count, 500):
             ids = range(offset, min(count, offset + 500))

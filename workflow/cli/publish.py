@@ -10,8 +10,8 @@ import click
 
 from workflow import documents
 from workflow.cli import config, options, store
+from workflow.review_states import APPROVED, STATUSES
 from workflow.vocabulary import EVENTS as KINDS
-from workflow.vocabulary import STATUSES
 
 _STORE_FORMATS = ["jsonl", "xliff"]
 
@@ -48,7 +48,7 @@ def export(fmt, status, lang, article, target, output) -> None:
         raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE or redirect the output")
     imprint = documents.Imprint(newsroom=config().newsroom)
     if fmt == "zip":
-        data, count = exporting.approved_zip(store(), lang=lang, status=status or "approved", imprint=imprint)
+        data, count = exporting.approved_zip(store(), lang=lang, status=status or APPROVED, imprint=imprint)
         summary = f"{count} briefs"
     else:
         found = list(exporting.records(store(), lang=target, article_ids=[article]))

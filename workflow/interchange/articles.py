@@ -17,6 +17,7 @@ from typing import TextIO
 
 from workflow import languages, review, texts
 from workflow.interchange.common import InterchangeError, language_of, parse, read_bytes, write
+from workflow.review_states import APPROVED
 from workflow.store import Store
 
 CONTEXT = "briefdesk"
@@ -42,7 +43,7 @@ def export_xliff(store: Store, external_id: str, lang: str, target: Path | str |
         unit = out.addsourceunit(row.english, filename=external_id)
         unit.setid(texts.sentence_item(row.sentence_id))
         unit.settarget(cell.text)
-        state = "final" if panel.status == "approved" else "translated" if cell.edited_by else \
+        state = "final" if panel.status == APPROVED else "translated" if cell.edited_by else \
             "needs-review-translation"
         unit.set_state_n(unit.statemap[state])
         unit.createcontextgroup(CONTEXT, [(BASE, str(cell.revision_id)), (DIGEST, _digest(cell.text))],

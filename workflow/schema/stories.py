@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workflow.review_states import DECISIONS, NEW, STATUSES
 from workflow.schema.base import Base, utcnow
+
+
+def _one_of(values: tuple[str, ...]) -> Enum:
+    """A ``VARCHAR(16)`` that refuses, when written, a value not in ``values`` (no database constraint: a state
+    added to ``workflow.review_states`` needs no migration)."""
+    return Enum(*values, native_enum=False, create_constraint=False, validate_strings=True, length=16)
 
 
 class Article(Base):
@@ -80,7 +87,7 @@ class Review(Base):
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     lang: Mapped[str] = mapped_column(String(8), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    status: Mapped[str] = mapped_column(_one_of(STATUSES), default=NEW)
     model: Mapped[str] = mapped_column(String(200))
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     fingerprint: Mapped[str] = mapped_column(String(64))
@@ -133,7 +140,7 @@ class Decision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     lang: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(_one_of(DECISIONS))
     comment: Mapped[str] = mapped_column(Text, default="")
     username: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
