@@ -18,11 +18,10 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from web import openapi, security, store
-from workflow import accounts, corpus, events, export, jobs, languages, pipeline, review_states
+from workflow import accounts, corpus, events, export, jobs, languages, pipeline
 from workflow.errors import BriefdeskError
 from workflow.review_states import APPROVED
 from workflow.store import Article, Decision, Review
@@ -231,16 +230,8 @@ def article(article_id: str):
         found = session.scalar(select(Article).where(Article.external_id == article_id))
         if found is None:
             raise ApiError(404, f"no article {article_id!r}")
-        job = jobs.latest(session, [found.id]).get(found.id)
-        reviews = {r.lang: r for r in session.scalars(select(Review).where(Review.article_id == found.id))}
-    pending = set(job.targets) if job is not None and job.status in ("queued", "running") else set()
-    langs = {}
-    for lang in sorted(set(reviews) | set(job.targets if job else [])):
-        review = reviews.get(lang)
-        # A job at work outranks an older review: a changed story is being translated again.
-        status = "translating" if lang in pending else review.status if review else "failed"
-        langs[lang] = {"status": status, "model": review.model if review else None,
-                       "demo": review.demo if review else None}
+        job, standing = jobs.standing(session, found)
+    langs = {lang: {"status": s.status, "model": s.model, "demo": s.demo} for lang, s in standing.items()}
     return jsonify(id=found.external_id, title=found.title, created_at=_iso(found.created_at), languages=langs,
                    job=None if job is None else {"status": job.status, "error": job.error or None,
                                                  "attempts": job.attempts})
@@ -260,23 +251,12 @@ def briefs():
     if lang is not None and lang not in languages.targets():
         raise ApiError(400, f"unknown lang {lang!r}; choose from {', '.join(languages.targets())}")
     since, limit, after = _since(args.get("since")), _limit(args.get("limit")), _cursor(args.get("cursor"))
-    query = (select(Review, Article, Decision).join(Article, Article.id == Review.article_id)
-             .join(Decision, (Decision.article_id == Review.article_id) & (Decision.lang == Review.lang))
-             .where(Review.status == APPROVED, Decision.id.in_(review_states.latest_approvals()))
-             .options(selectinload(Article.sentences)).order_by(Decision.created_at, Decision.id).limit(limit + 1))
-    if lang:
-        query = query.where(Review.lang == lang)
-    if since:
-        query = query.where(Decision.created_at >= since)
-    if after:
-        query = query.where((Decision.created_at > after[0])
-                            | ((Decision.created_at == after[0]) & (Decision.id > after[1])))
     with store().read() as session:
-        rows = session.execute(query).all()
+        rows = export.approvals(session, limit=limit + 1, lang=lang, since=since, after=after)
         items = [_brief(export.record(session, article, review), article, decision, review)
                  for review, article, decision in rows[:limit]]
     more = len(rows) > limit
-    last = rows[limit - 1].Decision if more else None
+    last = rows[limit - 1][2] if more else None
     return jsonify(briefs=items, next_cursor=_encode_cursor(last.created_at, last.id) if last else None)
 
 

@@ -14,11 +14,11 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from workflow import documents, languages, texts
+from workflow import documents, languages, review_states, texts
 from workflow.articles import HEADLINE
 from workflow.documents import Imprint, Record
 from workflow.review_states import APPROVED
-from workflow.store import Article, Brief, Review, Store
+from workflow.store import Article, Brief, Decision, Review, Store
 
 
 def records(store: Store, *, status: str | None = None, lang: str | None = None,
@@ -35,6 +35,24 @@ def records(store: Store, *, status: str | None = None, lang: str | None = None,
             query = query.where(Article.external_id.in_(article_ids))
         for review, article in session.execute(query):
             yield record(session, article, review)
+
+
+def approvals(session, *, limit: int, lang: str | None = None, since: datetime | None = None,
+              after: tuple[datetime, int] | None = None) -> list[tuple[Review, Article, Decision]]:
+    """Languages approved now, in the order of their latest approval (time, then decision id), from ``since``
+    or after the approval ``after`` (time, decision id: a keyset cursor), at most ``limit``."""
+    query = (select(Review, Article, Decision).join(Article, Article.id == Review.article_id)
+             .join(Decision, (Decision.article_id == Review.article_id) & (Decision.lang == Review.lang))
+             .where(Review.status == APPROVED, Decision.id.in_(review_states.latest_approvals()))
+             .options(selectinload(Article.sentences)).order_by(Decision.created_at, Decision.id).limit(limit))
+    if lang:
+        query = query.where(Review.lang == lang)
+    if since:
+        query = query.where(Decision.created_at >= since)
+    if after:
+        query = query.where((Decision.created_at > after[0])
+                            | ((Decision.created_at == after[0]) & (Decision.id > after[1])))
+    return [tuple(row) for row in session.execute(query)]
 
 
 @dataclass(frozen=True)

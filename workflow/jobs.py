@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from workflow import events
 from workflow.errors import BriefdeskError
-from workflow.store import Article, Job, Store, utcnow
+from workflow.review_states import FAILED, TRANSLATING
+from workflow.store import Article, Job, Review, Store, utcnow
 
 LEASE_SECONDS = 60.0
 """A claim without a heartbeat for this long is taken over by another worker."""
@@ -119,6 +120,35 @@ def latest(session: Session, article_ids: list[int]) -> dict[int, Job]:
         return {}
     newest = select(func.max(Job.id)).where(Job.article_id.in_(article_ids)).group_by(Job.article_id)
     return {job.article_id: job for job in session.scalars(select(Job).where(Job.id.in_(newest)))}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one language of a story stands: its review status, or translating, or failed."""
+
+    status: str
+    model: str | None = None
+    demo: bool | None = None
+
+
+def standing(session: Session, article: Article) -> tuple[Job | None, dict[str, Standing]]:
+    """The story's newest job, and per language it has or was asked for: ``translating`` while a job is at work
+    on it (a changed story being translated again outranks its older review), ``failed`` when no review came of
+    its job, else the review status."""
+    job = latest(session, [article.id]).get(article.id)
+    reviews = {r.lang: r for r in session.scalars(select(Review).where(Review.article_id == article.id))}
+    asked = job.targets if job is not None else []
+    at_work = set(asked) if job is not None and job.status in ("queued", "running") else set()
+    languages = {}
+    for lang in sorted(set(reviews) | set(asked)):
+        review = reviews.get(lang)
+        if lang in at_work:
+            languages[lang] = Standing(TRANSLATING, review.model if review else None, review.demo if review else None)
+        elif review is None:
+            languages[lang] = Standing(FAILED)
+        else:
+            languages[lang] = Standing(review.status, review.model, review.demo)
+    return job, languages
 
 
 def counts(session: Session) -> dict[str, int]:
