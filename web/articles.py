@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
 
 from web import store, terms
 from web.auth import role_required
-from workflow import briefs, check_issues, languages, queue, review
+from workflow import briefs, check_issues, queue, review
 from workflow.checks import CHECKS
 from workflow.vocabulary import REVIEWERS
 
@@ -27,7 +26,7 @@ def _view(article_id: str):
 def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, stale=None, next_id=None,
           refused: str | None = None, refused_checks: str | None = None, comment: str = "",
           correction_for: str | None = None, correction: str = ""):
-    """The article page; the edit form's address and token are worked out once, not once per sentence.
+    """The article page; the edit forms' address and token are worked out once, not once per sentence.
     ``refused`` (``refused_checks``): the language whose approval waits for "approve despite N term issues"
     ("… check issues"), its comment kept."""
     from flask_wtf.csrf import generate_csrf
@@ -37,56 +36,11 @@ def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, s
     brief = {"revision": next((r.id for r in view.history if r.item == briefs.CHOICE_ITEM), 0),
              "sentences": len(chosen), "words": sum(len(row.english.split()) for row in chosen),
              "url": url_for(".choose", article_id=article_id)}
-    forms = EditForms(url_for(".edit", article_id=article_id), generate_csrf(), conflict)
     return render_template("article.html", view=view, marked=terms.mark(view), conflict=conflict, stale=stale,
                            refused=refused, refused_checks=refused_checks, comment=comment, reasons=CHECK_REASONS,
                            correction_for=correction_for, correction=correction,
-                           next_id=next_id, brief=brief, token=forms.token, edit_form=forms.edit,
-                           conflict_box=forms.conflict_box), status
-
-
-class EditForms:
-    """The page's edit forms (one per sentence and language) and conflict boxes, built by plain Python: as
-    Jinja macros they were 40 % of the article page's rendering. ``conflict``: the item whose save was refused
-    (``lang``, ``item``, ``theirs``: the revision saved meanwhile, ``yours``: the text not saved). f-strings of
-    escaped values, not ``Markup.format``, whose formatter runs in Python and was slower than the macros."""
-
-    def __init__(self, action: str, token: str, conflict: dict | None):
-        self.action, self.token, self.conflict = escape(action), escape(token), conflict
-
-    def _in_conflict(self, lang: str, item: str) -> bool:
-        return bool(self.conflict) and self.conflict["lang"] == lang and self.conflict["item"] == item
-
-    def edit(self, lang: str, item: str, text: str, base: int, sentence_id: int | None = None,
-             label: str = "Edit") -> Markup:
-        mine = self._in_conflict(lang, item)
-        lang, item = escape(lang), escape(item)
-        sentence = (f'<input type="hidden" name="sentence_id" value="{escape(sentence_id)}">\n      '
-                    if sentence_id else "")
-        return Markup(
-            f'<details class="edit" {"open" if mine else ""}>\n    <summary>{escape(label)}</summary>\n'
-            f'    <form method="post" action="{self.action}">\n'
-            f'      <input type="hidden" name="csrf_token" value="{self.token}">\n'
-            f'      <input type="hidden" name="lang" value="{lang}">\n'
-            f'      <input type="hidden" name="item" value="{item}">\n'
-            f'      {sentence}<input type="hidden" name="base_revision" '
-            f'value="{escape(self.conflict["theirs"].id if mine else base)}">\n'
-            f'      <label class="visually-hidden" for="t-{lang}-{item}">{escape(languages.label(lang))} text</label>\n'
-            f'      <textarea id="t-{lang}-{item}" name="text" lang="{escape(languages.bcp47(lang))}" rows="3">'
-            f'{escape(self.conflict["yours"] if mine else text)}</textarea>\n'
-            f'      <button type="submit" class="primary">{"Save mine over theirs" if mine else "Save"}</button>\n'
-            f'    </form>\n  </details>')
-
-    def conflict_box(self, lang: str, item: str) -> Markup:
-        if not self._in_conflict(lang, item):
-            return Markup("")
-        theirs, tag = self.conflict["theirs"], escape(languages.bcp47(lang))
-        return Markup(
-            f'<div class="conflict" role="alert">\n    <p><strong>{escape(theirs.username)}</strong> saved this at '
-            f'{theirs.created_at:%H:%M:%S} UTC while you were editing.</p>\n'
-            f'    <p class="small">Their version:</p><p lang="{tag}" class="theirs">{escape(theirs.after)}</p>\n'
-            f'    <p class="small">Your version (not saved):</p><p lang="{tag}" class="yours">'
-            f'{escape(self.conflict["yours"])}</p>\n  </div>')
+                           next_id=next_id, brief=brief, token=generate_csrf(),
+                           edit_url=url_for(".edit", article_id=article_id)), status
 
 
 @blueprint.route("/<path:article_id>")
