@@ -1,6 +1,8 @@
 """The layout's rules, checked: the import contracts in pyproject.toml (cli → web → workflow core; the batch
-path and the editorial modules independent) and small modules."""
+path and the editorial modules independent), small modules and short functions (their complexity is ruff's
+C901, in pyproject.toml)."""
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 MAX_LINES = 350
+MAX_FUNCTION_LINES = 60
 
 
 def _lint(root: Path) -> subprocess.CompletedProcess:
@@ -40,8 +43,29 @@ def test_a_broken_rule_is_caught(tmp_path, module, line, contract):
     assert result.returncode != 0 and contract in result.stdout, result.stdout[-2000:]
 
 
-@pytest.mark.parametrize("path", sorted(p.relative_to(REPO).as_posix() for folder in ("workflow", "web")
-                                        for p in (REPO / folder).rglob("*.py") if "migrations/versions" not in str(p)))
+MODULES = sorted(p.relative_to(REPO).as_posix() for folder in ("workflow", "web")
+                 for p in (REPO / folder).rglob("*.py") if "migrations/versions" not in str(p))
+
+
+@pytest.mark.parametrize("path", MODULES)
 def test_modules_stay_small_enough_to_read_at_once(path):
     lines = len((REPO / path).read_text().splitlines())
     assert lines <= MAX_LINES, f"{path} has {lines} lines; split it by concept"
+
+
+def long_functions(source: str) -> list[tuple[str, int]]:
+    """(name, lines) of each function or method longer than MAX_FUNCTION_LINES, docstring and all."""
+    return [(node.name, node.end_lineno - node.lineno + 1) for node in ast.walk(ast.parse(source))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
+
+
+def test_functions_stay_short():
+    found = {path: long for path in MODULES if (long := long_functions((REPO / path).read_text()))}
+    assert not found, f"functions over {MAX_FUNCTION_LINES} lines (split them: plan, do, report): {found}"
+
+
+def test_a_long_function_is_caught():
+    body = "".join(f"        x{i} = {i}\n" for i in range(MAX_FUNCTION_LINES))
+    assert long_functions(f"def short():\n    pass\n\n\nclass A:\n    def long(self):\n{body}") == [
+        ("long", MAX_FUNCTION_LINES + 1)]

@@ -10,7 +10,7 @@ import pytest
 from nltk.stem.snowball import SnowballStemmer
 from sqlalchemy import func, select, text
 
-from workflow import glossary, queue
+from workflow import glossary, queue, queue_counts
 from workflow.bench.fill import fill
 from workflow.review_states import STATUSES
 from workflow.store import Article, QueueCount, Review, Sentence, Store, TermIssue
@@ -132,7 +132,7 @@ def test_queue_counts_stay_exact_whoever_writes(database_url):
 
     def folder(stop: threading.Event) -> None:
         while not stop.is_set():
-            queue.fold_counts(store)
+            queue_counts.fold(store)
 
     stop = threading.Event()
     folding = threading.Thread(target=folder, args=(stop,))
@@ -148,7 +148,7 @@ def test_queue_counts_stay_exact_whoever_writes(database_url):
         with store.engine.begin() as connection:
             connection.execute(text("UPDATE reviews SET status = :state"), {"state": state})
     with store.read() as session:
-        assert session.scalar(select(func.count()).select_from(QueueCount)) > queue.FOLD_AFTER
+        assert session.scalar(select(func.count()).select_from(QueueCount)) > queue_counts.FOLD_AFTER
     queue.queue(store)  # reads the counts, then folds them
     with store.read() as session:  # one row per (language, status) in use, and one for the articles
         rows = session.execute(select(QueueCount.lang, QueueCount.status)).all()

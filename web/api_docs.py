@@ -36,14 +36,19 @@ def describe(schema: dict) -> str:
         kind = " or ".join(kind)
     if kind == "array":
         return f"array of {describe(schema.get('items', {}))}"
-    details = []
-    if "enum" in schema:
-        details.append("one of " + ", ".join(str(v) for v in schema["enum"]))
+    details = _details(schema)
+    return kind + (f" ({'; '.join(details)})" if details else "")
+
+
+_LIMITS = (("minimum", "≥"), ("maximum", "≤"), ("maxLength", "at most"), ("maxItems", "at most"))
+
+
+def _details(schema: dict) -> list[str]:
+    """What narrows a scalar: its values, format, limits and default."""
+    details = ["one of " + ", ".join(str(v) for v in schema["enum"])] if "enum" in schema else []
     if "format" in schema:
         details.append(schema["format"])
-    for key, word in (("minimum", "≥"), ("maximum", "≤"), ("maxLength", "at most"), ("maxItems", "at most")):
-        if key in schema:
-            details.append(f"{word} {schema[key]}")
+    details += [f"{word} {schema[key]}" for key, word in _LIMITS if key in schema]
     if "default" in schema:
         details.append(f"default {schema['default']}")
-    return kind + (f" ({'; '.join(details)})" if details else "")
+    return details

@@ -36,6 +36,26 @@ def _common(*codes: int) -> dict:
 def document(*, max_articles: int, max_body: int, max_limit: int, default_limit: int, targets: list[str]) -> dict:
     """The whole document; ``targets`` are the language codes a story may be translated into."""
     lang = {"type": "string", "enum": targets}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Briefdesk CMS API", "version": "1",
+                 "description": f"Add English stories for translation, follow them, fetch approved briefs. At most "
+                                f"{max_articles} articles and {max_body / 1e6:.0f} MB per request. Each token has "
+                                "a rate limit (429 with Retry-After). A logged-in browser session works too, with "
+                                "the CSRF token in X-CSRFToken on POSTs. Every error is {\"error\": \"...\"}."},
+        "security": [{"bearerAuth": []}],
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                                          "description": "briefdesk users token NAME"}},
+                       "schemas": {"Error": _ERROR, **_schemas_in(lang, max_articles), **_schemas_out(lang)}},
+        "paths": _paths(lang, max_limit, default_limit),
+    }
+
+
+_ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+
+
+def _schemas_in(lang: dict, max_articles: int) -> dict:
+    """What a CMS sends."""
     article_in = {
         "type": "object", "required": ["id", "text"],
         "properties": {
@@ -52,8 +72,7 @@ def document(*, max_articles: int, max_body: int, max_limit: int, default_limit:
                                        "under a new id, ID-2, and the response's note says so"},
         },
     }
-    schemas = {
-        "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+    return {
         "ArticleIn": article_in,
         "ArticlesIn": {"oneOf": [
             {"$ref": "#/components/schemas/ArticleIn"},
@@ -64,6 +83,12 @@ def document(*, max_articles: int, max_body: int, max_limit: int, default_limit:
                              "maxItems": max_articles},
                 "targets": {"type": "array", "items": lang, "minItems": 1}}},
         ]},
+    }
+
+
+def _schemas_out(lang: dict) -> dict:
+    """What the API answers."""
+    return {
         "Queued": {"type": "object", "properties": {"articles": {"type": "array", "items": {
             "type": "object", "required": ["id", "status", "url"], "properties": {
                 "id": {"type": "string", "description": "The id it is stored under (see note)"},
@@ -103,6 +128,9 @@ def document(*, max_articles: int, max_body: int, max_limit: int, default_limit:
             "next_cursor": {"type": ["string", "null"], "description": "Pass as cursor for the next page; null "
                                                                        "at the end"}}},
     }
+
+
+def _paths(lang: dict, max_limit: int, default_limit: int) -> dict:
     invalid = {"description": "Invalid items (nothing stored), malformed JSON, or no articles",
                "content": _json("Invalid")}
     query = [
@@ -116,34 +144,22 @@ def document(*, max_articles: int, max_body: int, max_limit: int, default_limit:
          "schema": {"type": "string"}},
     ]
     return {
-        "openapi": "3.1.0",
-        "info": {"title": "Briefdesk CMS API", "version": "1",
-                 "description": f"Add English stories for translation, follow them, fetch approved briefs. At most "
-                                f"{max_articles} articles and {max_body / 1e6:.0f} MB per request. Each token has "
-                                "a rate limit (429 with Retry-After). A logged-in browser session works too, with "
-                                "the CSRF token in X-CSRFToken on POSTs. Every error is {\"error\": \"...\"}."},
-        "security": [{"bearerAuth": []}],
-        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                                          "description": "briefdesk users token NAME"}},
-                       "schemas": schemas},
-        "paths": {
-            "/api/v1/articles": {"post": {
-                "summary": "Add stories for translation (editor, admin)", "operationId": "addArticles",
-                "requestBody": {"required": True, "content": _json("ArticlesIn")},
-                "responses": {"202": _ok("Stored and queued for translation, in request order", "Queued"),
-                              **_common(401, 403, 413, 429, 500), "400": invalid}}},
-            "/api/v1/articles/{article_id}": {"get": {
-                "summary": "A story's translation and review status (editor, admin)", "operationId": "getArticle",
-                "parameters": [{"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"},
-                                "description": "May contain '/'"}],
-                "responses": {"200": _ok("The story", "ArticleStatus"), **_common(401, 403, 404, 429, 500)}}},
-            "/api/v1/briefs": {"get": {
-                "summary": "Approved briefs, oldest approval first, a page at a time (every role)",
-                "operationId": "listBriefs", "parameters": query,
-                "responses": {"200": _ok("A page", "Briefs"), **_common(400, 401, 429, 500)}}},
-            "/api/v1/openapi.json": {"get": {
-                "summary": "This document", "operationId": "openapi",
-                "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}},
-                              **_common(401, 429)}}},
-        },
+        "/api/v1/articles": {"post": {
+            "summary": "Add stories for translation (editor, admin)", "operationId": "addArticles",
+            "requestBody": {"required": True, "content": _json("ArticlesIn")},
+            "responses": {"202": _ok("Stored and queued for translation, in request order", "Queued"),
+                          **_common(401, 403, 413, 429, 500), "400": invalid}}},
+        "/api/v1/articles/{article_id}": {"get": {
+            "summary": "A story's translation and review status (editor, admin)", "operationId": "getArticle",
+            "parameters": [{"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"},
+                            "description": "May contain '/'"}],
+            "responses": {"200": _ok("The story", "ArticleStatus"), **_common(401, 403, 404, 429, 500)}}},
+        "/api/v1/briefs": {"get": {
+            "summary": "Approved briefs, oldest approval first, a page at a time (every role)",
+            "operationId": "listBriefs", "parameters": query,
+            "responses": {"200": _ok("A page", "Briefs"), **_common(400, 401, 429, 500)}}},
+        "/api/v1/openapi.json": {"get": {
+            "summary": "This document", "operationId": "openapi",
+            "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}},
+                          **_common(401, 429)}}},
     }

@@ -146,33 +146,14 @@ def article_view(store: Store, external_id: str) -> ArticleView:
         issues = connection.execute(_TERM_ISSUES, key).all()
         found = connection.execute(_CHECK_ISSUES, key).all()
         terms = glossary.load(Session(bind=connection))
-    by_id = {entry.id: entry for entry in terms.entries}
-    notes: dict[tuple[str, int], list[TermNote]] = {}
-    for issue in issues:
-        if issue.term_id in by_id:
-            notes.setdefault((issue.lang, issue.sentence_id), []).append(
-                TermNote(by_id[issue.term_id], issue.kind, issue.detail))
-    checks: dict[tuple[str, int], list[CheckNote]] = {}
-    for issue in found:
-        checks.setdefault((issue.lang, issue.sentence_id), []).append(CheckNote(issue.id, issue.check, issue.detail))
+    notes, checks = _notes(terms, issues, found)
     latest: dict[tuple[str, str], SqlRow] = {}
     for revision in revisions:  # newest first
         latest.setdefault((revision.lang, revision.item), revision)
     cells: dict[str, dict[int, Cell]] = {}
     panels: dict[str, LanguagePanel] = {}
     for review in reviews:
-        machine = {t.sentence_id: t for t in translations if t.lang == review.lang and t.model == review.model}
-        cells[review.lang] = {}
-        for sentence in sentences:
-            translation = machine.get(sentence.id)
-            if translation is None:
-                continue
-            edit = latest.get((review.lang, texts.sentence_item(sentence.id)))
-            cells[review.lang][sentence.id] = Cell(
-                text=edit.after if edit else translation.text, machine=translation.text,
-                score=translation.score, origin="edited" if edit else translation.origin,
-                revision_id=edit.id if edit else 0, edited_by=edit.username if edit else None,
-                terms=notes.get((review.lang, sentence.id), []), checks=checks.get((review.lang, sentence.id), []))
+        cells[review.lang] = _cells(review, sentences, translations, latest, notes, checks)
         brief_edit = latest.get((review.lang, texts.BRIEF_ITEM))
         # A brief's sentence choice (workflow.briefs) is an English revision: it changes every language's brief.
         newest = next((r.id for r in revisions if r.lang in (review.lang, "en")), 0)
@@ -220,3 +201,36 @@ _TERM_ISSUES = select(TermIssue.lang, TermIssue.sentence_id, TermIssue.term_id, 
 def state_of(latest_revision: int, fingerprint: str) -> str:
     """What a decision is taken on: the latest revision and the translation's fingerprint."""
     return f"{latest_revision}-{fingerprint[:16]}"
+
+
+def _notes(terms: glossary.Glossary, issues: list, found: list) -> tuple[dict, dict]:
+    """Glossary notes and open check issues, by (language, sentence id)."""
+    by_id = {entry.id: entry for entry in terms.entries}
+    notes: dict[tuple[str, int], list[TermNote]] = {}
+    for issue in issues:
+        if issue.term_id in by_id:
+            notes.setdefault((issue.lang, issue.sentence_id), []).append(
+                TermNote(by_id[issue.term_id], issue.kind, issue.detail))
+    checks: dict[tuple[str, int], list[CheckNote]] = {}
+    for issue in found:
+        checks.setdefault((issue.lang, issue.sentence_id), []).append(CheckNote(issue.id, issue.check, issue.detail))
+    return notes, checks
+
+
+def _cells(review: SqlRow, sentences: list, translations: list, latest: dict, notes: dict,
+           checks: dict) -> dict[int, Cell]:
+    """One language's current text of each sentence it has, by sentence id: the latest edit, else the review
+    model's translation."""
+    machine = {t.sentence_id: t for t in translations if t.lang == review.lang and t.model == review.model}
+    cells = {}
+    for sentence in sentences:
+        translation = machine.get(sentence.id)
+        if translation is None:
+            continue
+        edit = latest.get((review.lang, texts.sentence_item(sentence.id)))
+        cells[sentence.id] = Cell(
+            text=edit.after if edit else translation.text, machine=translation.text,
+            score=translation.score, origin="edited" if edit else translation.origin,
+            revision_id=edit.id if edit else 0, edited_by=edit.username if edit else None,
+            terms=notes.get((review.lang, sentence.id), []), checks=checks.get((review.lang, sentence.id), []))
+    return cells

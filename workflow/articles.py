@@ -70,38 +70,16 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
     has worked on that story yet (a batch run updates such an article in place: its files are the source)."""
     if submitted and not re.search(r"[^\W_]", document.text):  # the rest waits for the worker's split
         raise ValueError("no sentences found")
-    conflict = ""
     article = session.scalar(select(Article).where(Article.external_id == document.id))
     if article is not None and article.content_hash == document.content_hash and (
             submitted or article.summary_key == how.key):
         # The same story with the same brief settings: nothing to redo, not even splitting it (a rerun of a big
         # batch, or one resumed after an interruption, goes straight to what is left to translate).
-        body = [s for s in article.sentences if s.position != HEADLINE]
-        return Stored(article.id, ArticleResult(document.id, document.title, len(body),
-                                                sum(s.in_brief for s in body)))
+        return _stored(article, document, "")
     refused = source_language.problem(document.title, document.text)
     if refused:
         raise ValueError(refused)
-    differs = article is not None and article.content_hash != document.content_hash
-    worked_on = differs and _has_editorial_work(session, article)
-    # An operator's `run --replace` may replace any story; a story sent in alone (web, API) only when it asks
-    # and only one nobody worked on: no API token can wipe editors' corrections and decisions.
-    may_replace = replace and not (submitted and worked_on)
-    if differs and (worked_on or submitted) and not may_replace:
-        # A different story under an id that holds editors' work (or one sent in alone): keep both, never
-        # overwrite silently. The note reaches CMS clients through the API too: ids only, no server file path.
-        kept = _free_id(session, document)
-        if not worked_on:
-            held, how_to = "holds another story", f'send it with "replace": true to replace {document.id!r}'
-        elif submitted:
-            held, how_to = "has corrections or decisions", "editors compare the two in the review app"
-        else:
-            held, how_to = "has corrections or decisions", f"rerun with --replace to replace {document.id!r}"
-        conflict = f"article {document.id!r} {held}; this different story was stored as {kept!r} instead ({how_to})"
-        document = with_changes(document, id=kept)
-        article = session.scalar(select(Article).where(Article.external_id == kept))
-    elif submitted and differs:
-        conflict = f"replaced the story stored as {document.id!r} (nobody had worked on it): it is translated anew"
+    document, article, conflict = _place(session, document, article, replace, submitted)
     changed = article is None or article.content_hash != document.content_hash
     if article is None:
         article = Article(external_id=document.id, summary_key="")
@@ -119,9 +97,42 @@ def store(document: corpus.Document, session: Session, how: Summary, replace: bo
     if not submitted and (changed or article.summary_key != how.key):
         segment_article(session, article, how)
     session.flush()
+    return _stored(article, document, conflict)
+
+
+def _place(session: Session, document: corpus.Document, article: Article | None, replace: bool,
+           submitted: bool) -> tuple[corpus.Document, Article | None, str]:
+    """Where a new or different story goes: its own id, or (when that would replace what it must not) a free
+    one, with the note that says so. Returns the document (its id maybe changed), the article stored under that
+    id (None: a new one) and the note."""
+    differs = article is not None and article.content_hash != document.content_hash
+    worked_on = differs and _has_editorial_work(session, article)
+    # An operator's `run --replace` may replace any story; a story sent in alone (web, API) only when it asks
+    # and only one nobody worked on: no API token can wipe editors' corrections and decisions.
+    may_replace = replace and not (submitted and worked_on)
+    if differs and (worked_on or submitted) and not may_replace:
+        # A different story under an id that holds editors' work (or one sent in alone): keep both, never
+        # overwrite silently. The note reaches CMS clients through the API too: ids only, no server file path.
+        kept = _free_id(session, document)
+        if not worked_on:
+            held, how_to = "holds another story", f'send it with "replace": true to replace {document.id!r}'
+        elif submitted:
+            held, how_to = "has corrections or decisions", "editors compare the two in the review app"
+        else:
+            held, how_to = "has corrections or decisions", f"rerun with --replace to replace {document.id!r}"
+        note = f"article {document.id!r} {held}; this different story was stored as {kept!r} instead ({how_to})"
+        return (with_changes(document, id=kept), session.scalar(select(Article).where(Article.external_id == kept)),
+                note)
+    if submitted and differs:
+        return document, article, (f"replaced the story stored as {document.id!r} (nobody had worked on it): "
+                                   "it is translated anew")
+    return document, article, ""
+
+
+def _stored(article: Article, document: corpus.Document, note: str) -> Stored:
     body = [s for s in article.sentences if s.position != HEADLINE]
     return Stored(article.id, ArticleResult(document.id, document.title, len(body), sum(s.in_brief for s in body),
-                                            note=conflict))
+                                            note=note))
 
 
 def segment_article(session: Session, article: Article, how: Summary) -> None:

@@ -21,10 +21,8 @@ from sqlalchemy import (
     String,
     any_,
     bindparam,
-    delete,
     distinct,
     func,
-    insert,
     literal,
     literal_column,
     null,
@@ -38,9 +36,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
+from workflow import queue_counts
 from workflow.glossary import ISSUES
 from workflow.review_states import PENDING, STATUSES
-from workflow.store import Article, CheckIssue, Job, QueueCount, Review, Store, TermIssue
+from workflow.store import Article, CheckIssue, Job, Review, Store, TermIssue
 
 PER_PAGE = 50
 ISSUE_FILTERS = ("terms", "checks")
@@ -83,7 +82,7 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
               **(_search_params(dialect, search) if search else {})}
     planned = bool(search) and dialect == "postgresql"
     with store.reading(transaction=planned) as connection:
-        tally = Tally(connection.execute(_TALLY).all())
+        tally = queue_counts.read(connection)
         if planned:
             # The planner does not count decompressing each row's tsvector (~5 KB, TOASTed): for a common word
             # it picks a scan that reads them all (100 ms for 10,000 articles) over the GIN index (7 ms).
@@ -117,8 +116,8 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
             if articles and languages else []
         unfinished = {row.article_id: (row.status, row.error) for row in connection.execute(
             jobs_of, {"ids": ids})} if articles else {}
-    if tally.rows > FOLD_AFTER:
-        fold_counts(store)
+    if tally.rows > queue_counts.FOLD_AFTER:
+        queue_counts.fold(store)
     statuses: dict[int, dict[str, str]] = {}
     demo: dict[int, bool] = {}
     for article_id, code, state, is_demo in reviews:
@@ -160,51 +159,6 @@ def _one_of(dialect: str, name: str, type_):
     return lambda column: column.in_(bindparam(name, expanding=True))
 
 
-_TALLY = select(QueueCount.lang, QueueCount.status, func.sum(QueueCount.n), func.count()).group_by(
-    QueueCount.lang, QueueCount.status)
-FOLD_AFTER = 200
-"""Rows of ``queue_counts`` beyond which a queue read folds them into one per (language, status)."""
-
-
-class Tally:
-    """The summed ``queue_counts``: reviews per (language, status), and articles (the row with both empty)."""
-
-    def __init__(self, rows: list) -> None:
-        self.rows = sum(row[3] for row in rows)
-        self.sums = {(row[0], row[1]): int(row[2]) for row in rows if row[2]}
-
-    def statuses(self, lang: str | None) -> dict[str, int]:
-        counts = dict.fromkeys(STATUSES, 0)
-        for (code, state), n in self.sums.items():
-            if code and (lang is None or code == lang):
-                counts[state] = counts.get(state, 0) + n
-        return counts
-
-    def total(self, lang: str | None, status: str | None) -> int | None:
-        """The queue's length under a language and/or status filter; None where it takes a query (a status in
-        any language counts articles, not reviews)."""
-        if lang is None:
-            return self.sums.get(("", ""), 0) if status is None else None
-        return sum(n for (code, state), n in self.sums.items() if code == lang and status in (None, state))
-
-    def languages(self) -> list[str]:
-        return sorted({code for code, _ in self.sums if code})
-
-
-def fold_counts(store: Store) -> None:
-    """Replace the rows of ``queue_counts`` by their sums, one row per (language, status). Safe beside writers
-    and other folds: the DELETE takes exactly the rows this transaction sees (and can lock), and puts back their
-    sums; rows a concurrent transaction adds meanwhile stay as they are."""
-    with store.session() as session:
-        sums: dict[tuple[str, str], int] = {}
-        for code, state, n in session.execute(delete(QueueCount).returning(
-                QueueCount.lang, QueueCount.status, QueueCount.n)):
-            sums[code, state] = sums.get((code, state), 0) + n
-        folded = [{"lang": code, "status": state, "n": n} for (code, state), n in sums.items() if n]
-        if folded:
-            session.execute(insert(QueueCount), folded)
-
-
 def _window(page: int, per_page: int) -> dict[str, int]:
     return {"limit": per_page, "offset": (page - 1) * per_page}
 
@@ -227,16 +181,7 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, i
     if combine:
         matches = select(matches.cte("matches").c.id)
     if by_issues:
-        # Articles with open issues, straight from the (lang, kind, article_id) index: few, so they are read
-        # whole and combined with the other filters like the search's matches.
-        table = TermIssue if issues == "terms" else CheckIssue
-        flagged = select(table.article_id).where(_one_of(dialect, "kinds", String)(TermIssue.kind)
-                                                 if issues == "terms" else CheckIssue.dismissed_at.is_(None))
-        if by_lang:
-            flagged = flagged.where(table.lang == bindparam("lang"))
-        if matches is not None:  # the issues' index read probing the search's matches, not the other way round
-            flagged = flagged.where(table.article_id.in_(matches))
-        matches = flagged  # an id per issue: IN does not mind, the total below counts distinct ones
+        matches = _flagged(dialect, issues, by_lang, matches)
     by_review = ([Review.lang == bindparam("lang")] if by_lang else []) + \
         ([Review.status == bindparam("status")] if by_status else [])
     counts = select(Review.status, func.count()).group_by(Review.status)
@@ -248,16 +193,8 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, i
         counts = counts.where(_probing(dialect, Review.article_id, matches))
     conditions = []
     if by_review:
-        # One review per (article, language): with a language filter every row is a distinct article.
-        total = select(func.count() if by_lang else func.count(distinct(Review.article_id))).where(*by_review)
         # EXISTS, walked along the page order, stops after one page; IN would read every match first.
         conditions.append(select(Review.article_id).where(Review.article_id == Article.id, *by_review).exists())
-        if matches is not None:
-            total = total.where(Review.article_id.in_(matches))
-    elif matches is not None:
-        total = select(func.count()).select_from((matches.distinct() if by_issues else matches).subquery())
-    else:
-        total = select(func.count()).select_from(Article)  # count(*): SQLite answers it without a scan
     if matches is not None:
         # Walking the order index and probing the match list stops after one page; fetching every match by id
         # and sorting them would not.
@@ -269,18 +206,45 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, i
     page = (select(Article.id, Article.external_id, Article.title, Article.updated_at)
             .where(Article.id.in_(ids.scalar_subquery()))
             .order_by(Article.updated_at.desc(), Article.id.desc()))
-    if not combine:
-        return _Statements(counts, total, page)
-    # Rows of three kinds, told apart by "part": (count, status, n), (total, n) and (page, an article).
+    total = _total(by_review, by_lang, by_issues, matches)
+    return _Statements(counts, total, page, _combined(counts, total, page) if combine else None)
+
+
+def _flagged(dialect: str, issues: str, by_lang: bool, matches: Select | None) -> Select:
+    """Articles with open issues, straight from the (lang, kind, article_id) index: few, so they are read whole
+    and combined with the other filters like the search's matches (an id per issue: IN does not mind, the total
+    counts distinct ones)."""
+    table = TermIssue if issues == "terms" else CheckIssue
+    flagged = select(table.article_id).where(_one_of(dialect, "kinds", String)(TermIssue.kind)
+                                             if issues == "terms" else CheckIssue.dismissed_at.is_(None))
+    if by_lang:
+        flagged = flagged.where(table.lang == bindparam("lang"))
+    if matches is not None:  # the issues' index read probing the search's matches, not the other way round
+        flagged = flagged.where(table.article_id.in_(matches))
+    return flagged
+
+
+def _total(by_review: list, by_lang: bool, by_issues: bool, matches: Select | None) -> Select:
+    """How many articles the filters keep."""
+    if by_review:
+        # One review per (article, language): with a language filter every row is a distinct article.
+        total = select(func.count() if by_lang else func.count(distinct(Review.article_id))).where(*by_review)
+        return total.where(Review.article_id.in_(matches)) if matches is not None else total
+    if matches is not None:
+        return select(func.count()).select_from((matches.distinct() if by_issues else matches).subquery())
+    return select(func.count()).select_from(Article)  # count(*): SQLite answers it without a scan
+
+
+def _combined(counts: Select, total: Select, page: Select):
+    """Rows of three kinds, told apart by "part": (count, status, n), (total, n) and (page, an article)."""
     counted, totalled, paged = counts.subquery(), total.subquery(), page.subquery()
     no_status, no_n = null().cast(String), null().cast(Integer)
     no_article = [null().cast(type_).label(name) for name, type_ in
                   (("id", Integer), ("external_id", String), ("title", String), ("updated_at", DateTime))]
-    combined = union_all(
+    return union_all(
         select(literal("count").label("part"), counted.c[0].label("status"), counted.c[1].label("n"), *no_article),
         select(literal("total"), no_status, totalled.c[0], *no_article),
         select(literal("page"), no_status, no_n, paged.c.id, paged.c.external_id, paged.c.title, paged.c.updated_at))
-    return _Statements(counts, total, page, combined)
 
 
 def _probing(dialect: str, column, matches: Select):

@@ -23,29 +23,9 @@ def fill(store: Store, count: int) -> float:
     start = time.perf_counter()
     stories = articles(41)
     segmented = [split_sentences(story["text"])[:12] for story in stories]  # once per story, not per copy
-    statuses = [NEW, NEW, IN_REVIEW, APPROVED, REJECTED]
     with store.session() as session:
         for offset in range(0, count, 500):
-            ids = range(offset, min(count, offset + 500))
-            session.execute(insert(Article), [
-                {"id": i + 1, "external_id": f"bench-{i:05d}", "title": f"{stories[i % 41]['title']} #{i}",
-                 "source": "bench", "text": stories[i % 41]["text"], "content_hash": f"{i:064d}", "summary_key": ""}
-                for i in ids])
-            sentences, translations, reviews, briefs = [], [], [], []
-            for i in ids:
-                for position, sentence in enumerate(segmented[i % 41]):
-                    sentence_id = i * 12 + position + 1
-                    sentences.append({"id": sentence_id, "article_id": i + 1, "position": position,
-                                      "paragraph": sentence.paragraph, "text": sentence.text, "in_brief": position < 3})
-                    for lang in ("km", "zh"):
-                        translations.append({"sentence_id": sentence_id, "lang": lang, "model": "bench",
-                                             "text": f"[{lang}] {sentence.text}", "score": -0.5, "origin": "model"})
-                for lang in ("km", "zh"):
-                    reviews.append({"article_id": i + 1, "lang": lang, "status": statuses[(i + len(lang)) % 5],
-                                    "model": "bench", "demo": True, "fingerprint": "bench"})
-                    briefs.append({"article_id": i + 1, "lang": lang, "text": f"[{lang}] brief"})
-            for table, rows in ((Sentence, sentences), (Translation, translations), (Review, reviews),
-                                (Brief, briefs)):
+            for table, rows in _rows(range(offset, min(count, offset + 500)), stories, segmented):
                 session.execute(insert(table), rows)
         if store.engine.dialect.name == "postgresql":  # ids were given: move the sequences past them
             for table in ("articles", "sentences"):
@@ -58,6 +38,31 @@ def fill(store: Store, count: int) -> float:
     if store.engine.dialect.name == "postgresql":
         _settle(store)
     return time.perf_counter() - start
+
+
+_STATUSES = [NEW, NEW, IN_REVIEW, APPROVED, REJECTED]
+
+
+def _rows(ids: range, stories: list[dict], segmented: list[list]) -> list[tuple[type, list[dict]]]:
+    """The rows of articles ``ids``, table by table in the order they can be inserted."""
+    sentences, translations, reviews, briefs = [], [], [], []
+    for i in ids:
+        for position, sentence in enumerate(segmented[i % 41]):
+            sentence_id = i * 12 + position + 1
+            sentences.append({"id": sentence_id, "article_id": i + 1, "position": position,
+                              "paragraph": sentence.paragraph, "text": sentence.text, "in_brief": position < 3})
+            translations += [{"sentence_id": sentence_id, "lang": lang, "model": "bench",
+                              "text": f"[{lang}] {sentence.text}", "score": -0.5, "origin": "model"}
+                             for lang in ("km", "zh")]
+        for lang in ("km", "zh"):
+            reviews.append({"article_id": i + 1, "lang": lang, "status": _STATUSES[(i + len(lang)) % 5],
+                            "model": "bench", "demo": True, "fingerprint": "bench"})
+            briefs.append({"article_id": i + 1, "lang": lang, "text": f"[{lang}] brief"})
+    stored = [{"id": i + 1, "external_id": f"bench-{i:05d}", "title": f"{stories[i % 41]['title']} #{i}",
+               "source": "bench", "text": stories[i % 41]["text"], "content_hash": f"{i:064d}", "summary_key": ""}
+              for i in ids]
+    return [(Article, stored), (Sentence, sentences), (Translation, translations), (Review, reviews),
+            (Brief, briefs)]
 
 
 _READ_BY_THE_APP = ("articles", "reviews", "sentences", "translations", "briefs")

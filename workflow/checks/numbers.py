@@ -83,23 +83,39 @@ def _english(text: str) -> tuple[list[Number], set[float]]:
     for start, end in _SHORT_YEAR.findall(text):  # 2010–11: 2011
         named.add(float(start[:2] + end))
     for match in _NUMBER_EN.finditer(text):
-        digits, decimals, ordinal, percent, scale = match.groups()
-        if not digits and not decimals:
-            continue
-        value = float((digits or "0").replace(",", "") + (decimals or ""))
-        values = {value}
-        scale = scale or (_RANGE_SCALE.match(text, match.end()) or [None, None])[1]  # "14 to 22 million"
-        if scale:  # "1.5 million": 1500000, 150万, 1,5 លាន; or, as often, the digits with the word translated
-            values.add(value * _SCALES_EN[scale.lower()])
-        if (ordinal or "").lower() == "s" and value >= 1000:  # the 1990s: 90年代
-            values.add(value % 100)
-        short = _SHORT_YEAR.match(text, match.start())
-        if short and match.start() == short.start(2):
-            values.add(float(short.group(1)[:2] + short.group(2)))
-        if re.match(r"\s*p\.?m\b", text[match.end():match.end() + 6], re.IGNORECASE) and value < 12:
-            values.add(value + 12)  # 5 p.m.: 17点
-        required.append(Number(match.group(0).strip(), frozenset(values)))
-        named |= values | _related(value, text[match.end():match.end() + 6])
+        found = _english_digits(text, match)
+        if found is not None:
+            number, written = found
+            required.append(number)
+            named |= number.values | _related(written, text[match.end():match.end() + 6])
+    named |= _english_words(text)
+    return required, named
+
+
+def _english_digits(text: str, match: re.Match) -> tuple[Number, float] | None:
+    """A number written with digits, with every value it may stand for in a translation, and its value as
+    written."""
+    digits, decimals, ordinal, percent, scale = match.groups()
+    if not digits and not decimals:
+        return None
+    value = float((digits or "0").replace(",", "") + (decimals or ""))
+    values = {value}
+    scale = scale or (_RANGE_SCALE.match(text, match.end()) or [None, None])[1]  # "14 to 22 million"
+    if scale:  # "1.5 million": 1500000, 150万, 1,5 លាន; or, as often, the digits with the word translated
+        values.add(value * _SCALES_EN[scale.lower()])
+    if (ordinal or "").lower() == "s" and value >= 1000:  # the 1990s: 90年代
+        values.add(value % 100)
+    short = _SHORT_YEAR.match(text, match.start())
+    if short and match.start() == short.start(2):
+        values.add(float(short.group(1)[:2] + short.group(2)))
+    if re.match(r"\s*p\.?m\b", text[match.end():match.end() + 6], re.IGNORECASE) and value < 12:
+        values.add(value + 12)  # 5 p.m.: 17点
+    return Number(match.group(0).strip(), frozenset(values)), value
+
+
+def _english_words(text: str) -> set[float]:
+    """The values named in words: "five", "half a million", "twenty-five", months."""
+    named: set[float] = set()
     words = [w.lower() for w in _WORD_EN.findall(text)]
     for at, word in enumerate(words):
         value = _WORDS_EN.get(word)
@@ -114,7 +130,7 @@ def _english(text: str) -> tuple[list[Number], set[float]]:
             named.add(float(value) * _WORDS_EN[following[0]])
     for tens, unit in _COMPOUND.findall(text):  # "twenty-five", "twenty four"
         named.add(float(_WORDS_EN[tens.lower()] + _WORDS_EN[unit.lower()]))
-    return required, named
+    return named
 
 
 def translation(text: str, lang: str) -> list[Number]:

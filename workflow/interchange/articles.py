@@ -104,29 +104,34 @@ def import_xliff(store: Store, path: Path | str, username: str) -> ImportReport:
         raise InterchangeError(f"{path}: units {', '.join(strangers[:5])} are not sentences of {report.article} "
                                "(exported before the article was run again?)")
     for unit, match in units:
-        sentence_id, text = int(match.group(1)), (unit.target or "").replace("\r\n", "\n").strip()
-        context = dict(next(iter(unit.getcontextgroups(CONTEXT)), []))
-        cell = current[sentence_id]
-        stored = _digest(cell.text if cell else "")
-        # Unchanged by the translator, or already what the store holds (the same file imported again).
-        if not text or _digest(text) in (context.get(DIGEST, stored), stored):
-            report.unchanged += 1
-            continue
-        base = int(context[BASE]) if context.get(BASE, "").isdigit() else (cell.revision_id if cell else 0)
-        try:
-            revision = review.save_sentence(store, report.article, lang, sentence_id, text, base, username)
-        except review.Conflict as conflict:
-            report.conflicts.append(XliffConflict(sentence_id, conflict.theirs.username, conflict.theirs.created_at,
-                                                  text))
-            continue
-        except review.ReviewError as error:
-            report.errors.append(f"{path}: s{sentence_id}: {error}")
-            continue
-        if revision == base:
-            report.unchanged += 1
-        else:
-            report.saved += 1
+        _import_unit(store, path, report, unit, int(match.group(1)), current[int(match.group(1))], username)
     return report
+
+
+def _import_unit(store: Store, path: Path, report: ImportReport, unit, sentence_id: int, cell: review.Cell | None,
+                 username: str) -> None:
+    """Save one unit's target if the translator changed it; counted in ``report``."""
+    text = (unit.target or "").replace("\r\n", "\n").strip()
+    context = dict(next(iter(unit.getcontextgroups(CONTEXT)), []))
+    stored = _digest(cell.text if cell else "")
+    # Unchanged by the translator, or already what the store holds (the same file imported again).
+    if not text or _digest(text) in (context.get(DIGEST, stored), stored):
+        report.unchanged += 1
+        return
+    base = int(context[BASE]) if context.get(BASE, "").isdigit() else (cell.revision_id if cell else 0)
+    try:
+        revision = review.save_sentence(store, report.article, report.lang, sentence_id, text, base, username)
+    except review.Conflict as conflict:
+        report.conflicts.append(XliffConflict(sentence_id, conflict.theirs.username, conflict.theirs.created_at,
+                                              text))
+        return
+    except review.ReviewError as error:
+        report.errors.append(f"{path}: s{sentence_id}: {error}")
+        return
+    if revision == base:
+        report.unchanged += 1
+    else:
+        report.saved += 1
 
 
 def _digest(text: str) -> str:

@@ -42,6 +42,9 @@ class MemoryImport:
     skipped: dict[str, int] = field(default_factory=dict)
     """Why units (or their languages) were left out, and how many."""
 
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
 
 def import_memory(session: Session, path: Path | str, username: str) -> MemoryImport:
     """Store each (English, translation) pair of a TMX file as an editor's correction would be remembered."""
@@ -51,29 +54,15 @@ def import_memory(session: Session, path: Path | str, username: str) -> MemoryIm
     path = Path(path)
     store = parse(path, read_bytes(path), tmx.tmxfile.parsestring, "a TMX")
     report = MemoryImport()
-
-    def skip(reason: str) -> None:
-        report.skipped[reason] = report.skipped.get(reason, 0) + 1
-
     for unit in store.units:
-        sides: dict[str, str] = {}
-        unknown = []
-        for node in unit.getlanguageNodes():
-            tag = getXMLlang(node) or node.get("lang") or ""  # (TMX 1.1 wrote a plain lang attribute)
-            text = (unit.getNodeText(node) or "").strip()
-            code = language_of(tag)
-            if code is None:
-                unknown.append(tag)
-            elif text:
-                sides[code] = text
-        english = sides.pop(languages.SOURCE, None)
+        english, sides, unknown = _sides(unit, getXMLlang)
         if english is None:
-            skip("no English side")
+            report.skip("no English side")
             continue
         for tag in unknown:
-            skip(f"unknown language {tag!r}")
+            report.skip(f"unknown language {tag!r}")
         if not sides and not unknown:
-            skip("no translation")
+            report.skip("no translation")
         for lang, text in sides.items():
             known = texts.recall(session, [english], lang).get(english)  # (the session flushes what came before)
             if known == text:
@@ -85,3 +74,19 @@ def import_memory(session: Session, path: Path | str, username: str) -> MemoryIm
             else:
                 report.updated += 1
     return report
+
+
+def _sides(unit, xml_lang) -> tuple[str | None, dict[str, str], list[str]]:
+    """A unit's English text, its translations by language code, and the language tags Briefdesk does not
+    know."""
+    sides: dict[str, str] = {}
+    unknown = []
+    for node in unit.getlanguageNodes():
+        tag = xml_lang(node) or node.get("lang") or ""  # (TMX 1.1 wrote a plain lang attribute)
+        text = (unit.getNodeText(node) or "").strip()
+        code = language_of(tag)
+        if code is None:
+            unknown.append(tag)
+        elif text:
+            sides[code] = text
+    return sides.pop(languages.SOURCE, None), sides, unknown

@@ -15,6 +15,36 @@ from terms import T  # noqa: E402
 HEADER = ["en", "en_variants", "km", "zh", "note", "forbidden_km", "forbidden_zh",
           "km_confirmed", "zh_confirmed", "en_count", "source_km", "source_zh"]
 
+def khmer_evidence(t, paired, pairs, pair_by_id):
+    """("yes" or "no", where the Khmer form was seen or why it is unconfirmed)."""
+    probes = t["km_evidence"] + t["km"]
+    km_ok, src = "no", ""
+    # 1) automatic rule: Khmer form in the Khmer side of a pair whose English side names the term
+    for i, k in paired:
+        snip = next((s for s in (km_find(f, k, 80) for f in probes) if s), None)
+        if snip:
+            km_ok, src = "yes", f"{i}: {snip}"
+            break
+    # 2) hand-checked exception inside the corpus
+    if km_ok == "no" and t["km_manual"]:
+        did, why = t["km_manual"]
+        snip = next((s for s in (km_find(f, pair_by_id[did][1], 80) for f in probes) if s), None)
+        assert snip, "manual evidence not found for {}".format(t["en"])
+        return "yes", f"{did}: {snip} [manual: {why}]"
+    if km_ok == "yes" and t["km_manual"]:
+        return km_ok, src + " [see also {}: {}]".format(*t["km_manual"])
+    if km_ok == "yes":
+        return km_ok, src
+    # 3) not confirmable from the corpus
+    anywhere = [(i, km_find(f, k, 80)) for i, e, k in pairs for f in t["km"] if km_find(f, k)]
+    if t["km_external"]:
+        return km_ok, "unconfirmed in corpus; " + t["km_external"]
+    if anywhere:
+        return km_ok, ("unconfirmed (only in a Khmer doc whose English side does not name it): "
+                       "{}: {}".format(*anywhere[0]))
+    return km_ok, "unconfirmed (paired Khmer docs checked: %s)" % (", ".join(i for i, _ in paired) or "none")
+
+
 def main():
     en_docs, pairs = load_en(), load_pairs()
     pair_by_id = {i: (e, k) for i, e, k in pairs}
@@ -24,40 +54,8 @@ def main():
         n = en_count(pat, en_docs)
         assert n > 0, "English term not in the stories: {}".format(t["en"])
         paired = [(i, k) for i, e, k in pairs if pat.search(e)]
-        probes = t["km_evidence"] + t["km"]
-        km_ok, src = "no", ""
-        # 1) automatic rule: Khmer form in the Khmer side of a pair whose English side names the term
-        for i, k in paired:
-            for f in probes:
-                snip = km_find(f, k, 80)
-                if snip:
-                    km_ok, src = "yes", f"{i}: {snip}"
-                    break
-            if km_ok == "yes":
-                break
+        km_ok, src = khmer_evidence(t, paired, pairs, pair_by_id)
         n_pairs_hit = sum(1 for i, k in paired if any(km_find(f, k) for f in t["km"]))
-        # 2) hand-checked exception inside the corpus
-        if km_ok == "no" and t["km_manual"]:
-            did, why = t["km_manual"]
-            snip = None
-            for f in probes:
-                snip = km_find(f, pair_by_id[did][1], 80)
-                if snip:
-                    break
-            assert snip, "manual evidence not found for {}".format(t["en"])
-            km_ok, src = "yes", f"{did}: {snip} [manual: {why}]"
-        elif km_ok == "yes" and t["km_manual"]:
-            src += " [see also {}: {}]".format(*t["km_manual"])
-        # 3) not confirmable from the corpus
-        if km_ok == "no":
-            anywhere = [(i, km_find(f, k, 80)) for i, e, k in pairs for f in t["km"] if km_find(f, k)]
-            if t["km_external"]:
-                src = "unconfirmed in corpus; " + t["km_external"]
-            elif anywhere:
-                src = ("unconfirmed (only in a Khmer doc whose English side does not name it): "
-                       "{}: {}".format(*anywhere[0]))
-            else:
-                src = "unconfirmed (paired Khmer docs checked: %s)" % (", ".join(i for i, _ in paired) or "none")
         zh_ok = "yes" if (t["zh"] and t["zh_src"]) else "no"
         rows.append({
             "en": t["en"], "en_variants": "|".join(t["en_variants"]), "km": t["km"][0], "zh": t["zh"],

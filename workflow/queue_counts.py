@@ -1,0 +1,60 @@
+"""The queue's counts without reading every review: ``queue_counts`` holds +1/−1 rows per (language, status)
+and per article (language and status empty), written by database triggers on ``reviews`` and ``articles``
+(migrations); summed, they are the counts. A queue read folds them when they pile up.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, insert, select
+
+from workflow.review_states import STATUSES
+from workflow.store import QueueCount, Store
+
+_TALLY = select(QueueCount.lang, QueueCount.status, func.sum(QueueCount.n), func.count()).group_by(
+    QueueCount.lang, QueueCount.status)
+FOLD_AFTER = 200
+"""Rows of ``queue_counts`` beyond which a queue read folds them into one per (language, status)."""
+
+
+class Tally:
+    """The summed ``queue_counts``: reviews per (language, status), and articles (the row with both empty)."""
+
+    def __init__(self, rows: list) -> None:
+        self.rows = sum(row[3] for row in rows)
+        self.sums = {(row[0], row[1]): int(row[2]) for row in rows if row[2]}
+
+    def statuses(self, lang: str | None) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for (code, state), n in self.sums.items():
+            if code and (lang is None or code == lang):
+                counts[state] = counts.get(state, 0) + n
+        return counts
+
+    def total(self, lang: str | None, status: str | None) -> int | None:
+        """The queue's length under a language and/or status filter; None where it takes a query (a status in
+        any language counts articles, not reviews)."""
+        if lang is None:
+            return self.sums.get(("", ""), 0) if status is None else None
+        return sum(n for (code, state), n in self.sums.items() if code == lang and status in (None, state))
+
+    def languages(self) -> list[str]:
+        return sorted({code for code, _ in self.sums if code})
+
+
+def fold(store: Store) -> None:
+    """Replace the rows of ``queue_counts`` by their sums, one row per (language, status). Safe beside writers
+    and other folds: the DELETE takes exactly the rows this transaction sees (and can lock), and puts back their
+    sums; rows a concurrent transaction adds meanwhile stay as they are."""
+    with store.session() as session:
+        sums: dict[tuple[str, str], int] = {}
+        for code, state, n in session.execute(delete(QueueCount).returning(
+                QueueCount.lang, QueueCount.status, QueueCount.n)):
+            sums[code, state] = sums.get((code, state), 0) + n
+        folded = [{"lang": code, "status": state, "n": n} for (code, state), n in sums.items() if n]
+        if folded:
+            session.execute(insert(QueueCount), folded)
+
+
+def read(connection) -> Tally:
+    """The summed counts, in one statement on the queue read's connection."""
+    return Tally(connection.execute(_TALLY).all())
