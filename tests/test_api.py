@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text, update
 
+from tests.web_client import csrf_token, login, login_opener, post
 from workflow import accounts, languages
 from workflow.schema import ApiToken
 from workflow.store import Article, Decision, Job, Review, Translation
@@ -110,8 +111,6 @@ def test_a_token_is_shown_once_stored_as_a_hash_and_ends_with_revocation_role_ch
 
 
 def test_the_admins_end_sessions_button_revokes_tokens_unless_kept(app, store):
-    from tests.test_web import login, post
-
     admin = login(app, "ada")
     assert 'name="keep_tokens"' in admin.get("/admin/users").get_data(as_text=True)
     for fields, alive in (({"keep_tokens": "1"}, True), ({}, False)):
@@ -162,8 +161,7 @@ def test_the_docs_cms_bot_example_runs_as_written_and_the_bot_never_logs_in(app,
     client = app.test_client()
     status = call(client, "POST", "/api/v1/articles", token, json=STORY)
     assert status.status_code == 202, status.get_json()
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    csrf = csrf_token(client.get("/login").get_data(as_text=True))
     for password in ("", "!", "cms-bot"):
         refused = client.post("/login", data={"username": "cms-bot", "password": password, "csrf_token": csrf})
         assert refused.status_code != 303, password
@@ -206,8 +204,7 @@ def test_readers_read_only_approved_briefs(app, store):
 
 def test_a_browser_session_works_with_its_csrf_token_and_only_with_it(app, store):
     client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    csrf = csrf_token(client.get("/login").get_data(as_text=True))
     assert client.post("/login", data={"username": "eddie", "password": "eddie-password",
                                        "csrf_token": csrf}).status_code == 302
     assert client.get("/api/v1/briefs").status_code == 200  # a read needs no CSRF token
@@ -590,16 +587,12 @@ def test_stories_that_are_slow_to_split_never_hold_the_server(app, store, live_s
     book = _word_file_of(40_000)
 
     def upload_book() -> None:  # an editor's upload: a 40,000-paragraph Word file (44 s to read before)
-        import http.cookiejar
-
-        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        browser = login_opener(base, "eddie")
 
         def csrf(path: str) -> str:
             with browser.open(base + path) as response:
-                return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode()).group(1)
+                return csrf_token(response.read().decode())
 
-        browser.open(base + "/login", data=urllib.parse.urlencode({
-            "username": "eddie", "password": "eddie-password", "csrf_token": csrf("/login")}).encode()).close()
         fields = (f'--B\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf("/stories/new")}\r\n'
                   '--B\r\nContent-Disposition: form-data; name="upload"; filename="book.docx"\r\n'
                   "Content-Type: application/octet-stream\r\n\r\n").encode()

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.test_web import decide, login, post
+from tests.web_client import csrf_token, decide, login, post
 from workflow import review
 from workflow.store import Article, CheckIssue, Review, Sentence
 
@@ -69,7 +69,7 @@ def test_the_page_marks_the_issue_and_a_dismissal_is_kept_with_who_and_when(app,
     with reviewed_store.read() as session:
         issue = session.scalar(select(CheckIssue).where(CheckIssue.sentence_id == sentence_id,
                                                         CheckIssue.detail == "2016 is not in the English"))
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    token = csrf_token(html)
     response = client.post(f"/articles/{ARTICLE}/dismiss", data={"csrf_token": token, "issue": issue.id})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"#s{sentence_id}")
     html = client.get(f"/articles/{ARTICLE}").get_data(as_text=True)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
+from tests.web_client import csrf_token
 from workflow.cli import main
 from workflow.corpus import sample_dir
 
@@ -128,7 +129,6 @@ def test_serve_runs_worker_processes_that_share_the_login_limit(home, store):
     """`serve --workers 2`: gunicorn (not Flask's dev server) with two worker processes; failed logins count
     across both, so the rate limit is not multiplied by the number of workers."""
     import http.cookiejar
-    import re
     import socket
     import time
     import urllib.error
@@ -148,8 +148,8 @@ def test_serve_runs_worker_processes_that_share_the_login_limit(home, store):
 
     def login(password: str) -> int:
         page = opener.open(base + "/login", timeout=5).read().decode()
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        form = urllib.parse.urlencode({"username": "eddie", "password": password, "csrf_token": token}).encode()
+        form = urllib.parse.urlencode({"username": "eddie", "password": password,
+                                       "csrf_token": csrf_token(page)}).encode()
         try:
             return opener.open(base + "/login", form, timeout=5).status
         except urllib.error.HTTPError as error:

@@ -12,6 +12,7 @@ import time
 import pytest
 from sqlalchemy import func, select, text
 
+from tests.web_client import csrf_token, login, sentence_forms
 from workflow.store import Article, Brief, Review, Sentence, Translation
 
 pytestmark = pytest.mark.slow
@@ -85,7 +86,6 @@ def test_sigkill_at_random_points_loses_and_redoes_nothing(demo_models, home, st
 
 def test_batch_and_editors_write_side_by_side(reviewed_store, home, config, corpus_copy):
     """A batch run in another process while editor threads save and approve through the real app."""
-    import re
 
     from web import create_app
 
@@ -98,20 +98,15 @@ def test_batch_and_editors_write_side_by_side(reviewed_store, home, config, corp
     lock = threading.Lock()
 
     def editor(name: str, lang: str) -> None:
-        client = app.test_client()
-        page = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        client.post("/login", data={"username": name, "password": f"{name}-password", "csrf_token": token})
+        client = login(app, name)
         round_number = 0
         deadline = time.monotonic() + 240
         # Keep saving for as long as the batch writes (and a little before it starts).
         while (batch.poll() is None or round_number < 12) and time.monotonic() < deadline:
             round_number += 1
             html = client.get("/articles/voa-khm-2018-party-khmer-rouge").get_data(as_text=True)
-            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-            fields = re.findall(rf'name="lang" value="{lang}">\s*<input type="hidden" name="item" value="(s\d+)">\s*'
-                                r'<input type="hidden" name="sentence_id" value="(\d+)">\s*'
-                                r'<input type="hidden" name="base_revision" value="(\d+)">', html)
+            token = csrf_token(html)
+            fields = sentence_forms(html, lang)
             item, sentence_id, base = fields[round_number % len(fields)]
             for response in (
                 client.post("/articles/voa-khm-2018-party-khmer-rouge/edit", data={

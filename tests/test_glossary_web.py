@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.test_web import login, post
+from tests.web_client import login, post
 from workflow import glossary, pipeline, review
 from workflow.glossary import Entry, Form, edits
 from workflow.store import Decision, Review, TermChange, TermIssue

@@ -2,12 +2,12 @@
 
 import io
 import json
-import re
 import zipfile
 
 import pytest
 from click.testing import CliRunner
 
+from tests.web_client import login
 from workflow import documents, export, languages
 from workflow.cli import main
 from workflow.errors import UsageError
@@ -65,10 +65,7 @@ def test_a_registered_language_flows_through_every_part(testish, store, config, 
     assert 'w:eastAsia="Test Sans"' in styles and 'w:eastAsia="x-testish"' in styles
     # ... the review app labels and tags its column ...
     accounts.add_user(store, "eddie", "eddie-password", "editor")
-    client = create_app(config).test_client()
-    login_page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
-    client.post("/login", data={"username": "eddie", "password": "eddie-password", "csrf_token": token})
+    client = login(create_app(config), "eddie")
     html = client.get("/articles/story").get_data(as_text=True)
     assert 'lang="x-testish"' in html and ">Testish<" in html
     # ... and evaluation scores it with its BLEU tokenizer.

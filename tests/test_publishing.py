@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
-from tests.test_web import login, post
+from tests.web_client import decide, login, post
 from workflow import feeds, jobs, review, webhooks
 from workflow.cli import main
 from workflow.store import Article, Delivery, Event, Review, utcnow
@@ -404,8 +404,6 @@ def test_the_publishing_page_is_for_admins_and_refuses_a_bad_url(app, reviewed_s
 
 
 def test_the_article_page_asks_for_a_correction_note_and_the_api_carries_it(app, reviewed_store):
-    from tests.test_web import decide
-
     store = reviewed_store
     approve(store)
     edit_first(store)

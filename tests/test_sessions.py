@@ -2,7 +2,6 @@
 login throttle that stops guessing without locking the newsroom out."""
 
 import http.client
-import re
 from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
 
@@ -10,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import update
 
+from tests.web_client import csrf_token
 from workflow import accounts
 from workflow.cli import main
 from workflow.store import LoginSession
@@ -47,7 +47,7 @@ class Browser:
 
     def login(self, username: str, password: str, raw_next: str = "") -> tuple[int, dict]:
         _, _, page = self.request("GET", "/login")
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        token = csrf_token(page)
         from urllib.parse import urlencode
 
         form = urlencode({"username": username, "password": password, "csrf_token": token})
@@ -99,7 +99,7 @@ def test_a_copied_cookie_dies_with_logout(server):
     thief = _copy(editor, server)
     assert thief.request("GET", "/")[0] == 200
     _, _, page = editor.request("GET", "/")
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     assert editor.request("POST", "/logout", f"csrf_token={token}")[0] == 302
     status, headers, _ = thief.request("GET", "/")
     assert status == 302 and "/login" in headers["location"]
@@ -145,7 +145,7 @@ def test_an_admin_ends_anothers_sessions(server):
     assert editor.login("eddie", "eddie-password")[0] == 302
     assert admin.login("ada", "ada-password")[0] == 302
     _, _, page = admin.request("GET", "/admin/users")
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     assert admin.request("POST", "/admin/users/eddie/sessions/end", f"csrf_token={token}")[0] == 303
     assert editor.request("GET", "/")[0] == 302
     assert admin.request("GET", "/")[0] == 200

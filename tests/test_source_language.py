@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import CORPUS
 from tests.test_corpus import _word_file
-from tests.test_web import login, token
+from tests.web_client import login, token
 from workflow import accounts, pipeline, source_language
 from workflow.store import Article
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from click.testing import CliRunner
 
+from tests.web_client import login
 from workflow import review, stats
 from workflow.cli import main
 
@@ -55,7 +56,6 @@ def test_stats_command(reviewed_store):
 
 
 def test_stats_page_for_editors(reviewed_store, config):
-    from tests.test_web import login
     from web import create_app
 
     app = create_app(config)

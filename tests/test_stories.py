@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.test_corpus import _word_file
-from tests.test_web import login, post, token
+from tests.web_client import login, post, token
 from workflow import worker
 from workflow.store import Article, Job, Review
 

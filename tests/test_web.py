@@ -9,6 +9,7 @@ from datetime import timezone
 import pytest
 from sqlalchemy import select
 
+from tests.web_client import decide, login, post, sentence_forms, token
 from workflow import review
 from workflow.store import Article, Decision, Memory, Review, Revision, Translation
 
@@ -23,40 +24,11 @@ def app(reviewed_store, config):
     yield app
 
 
-def token(client, path="/login") -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
-
-
-def login(app, name):
-    client = app.test_client()
-    response = client.post("/login", data={"username": name, "password": f"{name}-password",
-                                           "csrf_token": token(client)})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
-
-
-def post(client, path, data, page=None):
-    return client.post(path, data={**data, "csrf_token": token(client, page or "/approved")})
-
-
-def decide(client, article, lang, decision, **extra):
-    """Approve or reject from the article page, as the form does: naming the version the page showed, and
-    confirming any open check issues (as the page's prompt does; tests/test_checks_web.py holds the refusal)."""
-    extra = {"confirm_checks": "1", **extra}
-    page = f"/articles/{article}"
-    html = client.get(page).get_data(as_text=True)
-    state = re.search(rf'id="decide-{lang}".*?name="state" value="([^"]+)"', html, re.S).group(1)
-    return post(client, f"{page}/decide", {"lang": lang, "decision": decision, "state": state, **extra}, page)
-
-
 def sentence_form(client, lang, position=0):
     """The edit form's hidden fields for the sentence at ``position`` (-1: the headline, the page's first row), as
     the page renders them."""
     html = client.get(f"/articles/{ARTICLE}").get_data(as_text=True)
-    forms = re.findall(rf'name="lang" value="{lang}">\s*<input type="hidden" name="item" value="(s\d+)">\s*'
-                       r'<input type="hidden" name="sentence_id" value="(\d+)">\s*'
-                       r'<input type="hidden" name="base_revision" value="(\d+)">', html)
-    item, sentence_id, base = forms[position + 1]
+    item, sentence_id, base = sentence_forms(html, lang)[position + 1]
     return {"lang": lang, "item": item, "sentence_id": sentence_id, "base_revision": base}
 
 
