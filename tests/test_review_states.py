@@ -45,10 +45,10 @@ def test_the_withdrawal_reasons_are_the_ones_the_webhook_docs_promise():
 
 
 def test_the_store_refuses_a_state_it_does_not_know(reviewed_store):
-    with pytest.raises(StatementError, match="on_hold"):
+    with pytest.raises(StatementError, match="no_such_state"):
         with reviewed_store.session() as session:
             article_id = session.scalar(select(Article.id).where(Article.external_id == ARTICLE))
-            session.get(Review, (article_id, "km")).status = "on_hold"
+            session.get(Review, (article_id, "km")).status = "no_such_state"
     with pytest.raises(StatementError, match="in_review"):  # a decision is approved or rejected, nothing else
         with reviewed_store.session() as session:
             session.add(Decision(article_id=article_id, lang="km", status=IN_REVIEW, username="eddie"))

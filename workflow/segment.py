@@ -19,7 +19,7 @@ MAX_CHARS = 600
 MAX_PARAGRAPH_CHARS = 4_000
 """pysbd's time grows with the square of what it is given (8,000 sentences in one paragraph took 53 s), so a
 longer paragraph is handed over in stretches of at most this much, each cut at a clear sentence end where there
-is one. The corpus's longest paragraph has 2,130 characters: real paragraphs are split exactly as before."""
+is one. The corpus's longest paragraph has 2,130 characters: real paragraphs are never cut."""
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,8 @@ def post_edit(store: Store, since: datetime | None = None, until: datetime | Non
 def _ter(metric, hypotheses: list[str], references: list[str]) -> float:
     """Corpus TER as sacrebleu computes it (all edits over all reference words), with the search for shifts run
     only on the sentences an editor changed: an unchanged one adds no edit, only its length. (The search is
-    quadratic in a sentence's tokens, and Khmer is counted in characters: four approved Khmer stories took
-    4 s before.)"""
+    quadratic in a sentence's tokens, and Khmer is counted in characters: run on every sentence, four approved
+    Khmer stories take 4 s.)"""
     changed = [(h, r) for h, r in zip(hypotheses, references) if h != r]
     if not changed:
         return 0.0
