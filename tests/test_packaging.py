@@ -3,6 +3,7 @@ sample corpus and the migrations, and its commands work from anywhere."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,8 +18,12 @@ REPO = Path(__file__).resolve().parent.parent
 def installed(tmp_path_factory) -> Path:
     """The wheel built from this checkout, unpacked into a folder that shadows the editable install."""
     folder = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools writes build/ and briefdesk.egg-info/ beside the sources it builds.
+    source = folder / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "artifacts"))
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                            str(REPO), "-w", str(folder / "dist")], capture_output=True, text=True)
+                            str(source), "-w", str(folder / "dist")], capture_output=True, text=True)
     assert built.returncode == 0, built.stdout + built.stderr
     wheel = next((folder / "dist").glob("briefdesk-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
