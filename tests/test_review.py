@@ -56,7 +56,9 @@ def _open_issues(store: Store) -> list[tuple[int, str, str]]:
                 if i.kind in glossary.ISSUES]
 
 
-def _expected(store: Store, status, lang, search, issues=None) -> tuple[list[str], dict[str, int]]:
+def _expected(store: Store, status, lang, search, issues=None) -> tuple[list[str], dict[str, int], int]:
+    """The queue's article ids in order, the counts per status, and how many articles the search alone
+    matches."""
     with store.read() as session:
         articles = session.execute(select(Article.id, Article.external_id, Article.title, Article.text,
                                           Article.updated_at)).all()
@@ -64,6 +66,7 @@ def _expected(store: Store, status, lang, search, issues=None) -> tuple[list[str
     stem = store.engine.dialect.name == "postgresql"
     wanted = _words(search or "", stem)
     found = {a.id for a in articles if wanted <= _words(f"{a.external_id} {a.title} {a.text}", stem)}
+    matched = len(found)
     if issues == "terms":
         found &= {article_id for article_id, code, _ in _open_issues(store) if lang is None or code == lang}
     counts = dict.fromkeys(STATUSES, 0)
@@ -74,14 +77,14 @@ def _expected(store: Store, status, lang, search, issues=None) -> tuple[list[str
         found &= {r.article_id for r in reviews if (lang is None or r.lang == lang)
                   and (status is None or r.status == status)}
     order = sorted((a for a in articles if a.id in found), key=lambda a: (a.updated_at, a.id), reverse=True)
-    return [a.external_id for a in order], counts
+    return [a.external_id for a in order], counts, matched
 
 
 @pytest.mark.parametrize("status,lang,search,issues", list(itertools.product(
     (None, *STATUSES), (None, "km", "zh"), (None, "Phnom Penh", "bench 00042", "garment", "nothing-matches"),
     (None, "terms"))))
 def test_queue_matches_a_plain_reading(filled, status, lang, search, issues):
-    expected, counts = _expected(filled, status, lang, search, issues)
+    expected, counts, _ = _expected(filled, status, lang, search, issues)
     if issues:
         assert expected or search or status  # the filter is tested on something
     per_article: dict[str, dict[str, int]] = {}
@@ -102,9 +105,31 @@ def test_queue_matches_a_plain_reading(filled, status, lang, search, issues):
     assert seen == expected
 
 
+@pytest.mark.parametrize("status,lang,search", list(itertools.product(
+    (None, "new", "approved"), (None, "km"), ("Phnom Penh", "garment", "bench 00042", "nothing-matches"))))
+def test_a_search_matching_many_lists_the_same_pages_uncounted(filled, status, lang, search):
+    """Past the count limit a search is not counted, and its pages hold the same articles in the same order."""
+    expected, counts, matched = _expected(filled, status, lang, search)
+    limit = 20
+    seen, page = [], 1
+    while True:
+        result = queue.queue(filled, status=status, lang=lang, search=search, page=page, per_page=15,
+                             count_limit=limit)
+        assert result.exact == (matched <= limit)
+        if result.exact:
+            assert (result.total, result.counts) == (len(expected), counts)
+        else:
+            assert (result.total, result.counts, result.page) == (limit, {}, page)
+        seen += [row.article_id for row in result.rows]
+        if not result.has_next:
+            break
+        page += 1
+    assert seen == expected and page == max(1, -(-len(expected) // 15))
+
+
 def _assert_counts_exact(store: Store) -> None:
     for status, lang in itertools.product((None, *STATUSES), (None, "km", "zh")):
-        expected, counts = _expected(store, status, lang, None)
+        expected, counts, _ = _expected(store, status, lang, None)
         result = queue.queue(store, status=status, lang=lang)
         assert (result.total, result.counts) == (len(expected), counts), (status, lang)
 
@@ -162,9 +187,9 @@ def test_queue_refuses_an_unknown_issue_filter(filled):
 
 
 def test_next_article_walks_the_pending_ones_in_queue_order(filled):
-    pending, _ = _expected(filled, "new", None, None)
-    in_review, _ = _expected(filled, "in_review", None, None)
-    order, _ = _expected(filled, None, None, None)
+    pending, _, _ = _expected(filled, "new", None, None)
+    in_review, _, _ = _expected(filled, "in_review", None, None)
+    order, _, _ = _expected(filled, None, None, None)
     waiting = [a for a in order if a in set(pending) | set(in_review)]
     walked = [queue.next_article(filled)]
     while (following := queue.next_article(filled, walked[-1])) and following != walked[0]:

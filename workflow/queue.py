@@ -9,7 +9,6 @@ order from ``(updated_at, id)``, the search from the full-text index, the term-i
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -24,13 +23,9 @@ from sqlalchemy import (
     distinct,
     func,
     literal,
-    literal_column,
     null,
-    or_,
     select,
-    text,
     tuple_,
-    union,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -38,10 +33,14 @@ from sqlalchemy.orm import aliased
 
 from workflow import queue_counts
 from workflow.glossary import ISSUES
+from workflow.queue_search import capped, looked_up, matches_of, probing, search_params
 from workflow.review_states import PENDING, STATUSES
 from workflow.store import Article, CheckIssue, Job, Review, Store, TermIssue
 
 PER_PAGE = 50
+SEARCH_COUNT_LIMIT = 1_000
+"""A search that matches more articles is not counted: its page shows "more than 1,000", no counts per status,
+and a next page while there are more rows (counting 75,000 matches of 100,000 articles cost 75 ms)."""
 ISSUE_FILTERS = ("terms", "checks")
 """``terms``: only articles with open glossary issues (a missing approved form, a forbidden variant);
 ``checks``: only those with open translation-check issues (``workflow.checks``)."""
@@ -66,20 +65,29 @@ class QueuePage:
     page: int
     pages: int
     counts: dict[str, int]
+    """Reviews per status among the listed articles' (empty when ``exact`` is False)."""
     languages: list[str]
+    exact: bool = True
+    """False: a search matched more than ``SEARCH_COUNT_LIMIT`` articles; ``total`` is that limit and ``pages``
+    the pages known so far (this one, and the next if there is one)."""
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
 
 
 def queue(store: Store, *, status: str | None = None, lang: str | None = None, search: str | None = None,
-          issues: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> QueuePage:
+          issues: str | None = None, page: int = 1, per_page: int = PER_PAGE,
+          count_limit: int = SEARCH_COUNT_LIMIT) -> QueuePage:
     """Articles with their review status per language, newest first, filtered and paginated. ``issues="terms"``
     keeps the articles with open glossary issues in ``lang`` (in any language without one); the counts then
-    count those articles' reviews."""
+    count those articles' reviews. A search matching more than ``count_limit`` articles is not counted
+    (``QueuePage.exact``)."""
     if issues is not None and issues not in ISSUE_FILTERS:
         raise ValueError(f"issues is one of {', '.join(ISSUE_FILTERS)}, not {issues!r}")
     dialect = store.engine.dialect.name
-    statements = _statements(dialect, bool(lang), bool(status), bool(search), issues)
     params = {"lang": lang, "status": status, "kinds": list(ISSUES),
-              **(_search_params(dialect, search) if search else {})}
+              **(search_params(dialect, search) if search else {})}
     planned = bool(search) and dialect == "postgresql"
     with store.reading(transaction=planned) as connection:
         tally = queue_counts.read(connection)
@@ -90,45 +98,81 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
             # goes too. Both for this transaction only (SET LOCAL), in one round trip.
             connection.exec_driver_sql("SELECT set_config('enable_seqscan', 'off', true), "
                                        "set_config('jit', 'off', true)")
-        counts, articles, asked = dict.fromkeys(STATUSES, 0), None, max(1, page)
-        if statements.combined is not None:  # counts, total and the asked page in one statement
-            rows = connection.execute(statements.combined, {**params, **_window(asked, per_page)}).all()
-            counts.update({row.status: row.n for row in rows if row.part == "count"})
-            total = next(row.n for row in rows if row.part == "total")
-            articles = sorted((row for row in rows if row.part == "page"), key=lambda row: (row.updated_at, row.id),
-                              reverse=True)
-        elif search or issues:  # counts of the matching articles only: counted from their reviews
-            counts.update(dict(connection.execute(statements.counts, params).all()))
-            total = connection.execute(statements.total, params).scalar()
-        else:
-            counts, total = tally.statuses(lang), tally.total(lang, status)
-            if total is None:
-                total = connection.execute(statements.total, params).scalar()
-        pages = max(1, math.ceil(total / per_page))
-        page = min(asked, pages)
-        if articles is None or page != asked:
-            articles = connection.execute(statements.page, {**params, **_window(page, per_page)}).all()
-        reviews_of, issues_of, jobs_of = _details(dialect)
-        ids = [a.id for a in articles]
-        reviews = connection.execute(reviews_of, {"ids": ids}).all() if articles else []
-        languages = tally.languages()
-        open_issues = connection.execute(issues_of, {"ids": ids, "langs": languages, "kinds": list(ISSUES)}).all() \
-            if articles and languages else []
-        unfinished = {row.article_id: (row.status, row.error) for row in connection.execute(
-            jobs_of, {"ids": ids})} if articles else {}
+        # Few matches are looked up by id and counted; many are probed while walking the queue's order, which
+        # stops after a page, and not counted (counting is what grows with the archive).
+        dense = bool(search) and issues is None and connection.execute(
+            capped(dialect), {**params, "cap": count_limit + 1}).scalar() > count_limit
+        key = (dialect, bool(lang), bool(status), bool(search), issues, dense)
+        listing = (_uncounted if dense else _counted)(connection, _statements(*key), tally, params, lang, status,
+                                                      max(1, page), per_page)
+        rows = _rows(connection, dialect, listing.articles, tally.languages())
     if tally.rows > queue_counts.FOLD_AFTER:
         queue_counts.fold(store)
+    return QueuePage(rows=rows, total=count_limit if dense else listing.total, page=listing.page,
+                     pages=listing.pages, counts=listing.counts, languages=tally.languages(), exact=not dense)
+
+
+@dataclass(frozen=True)
+class _Listing:
+    articles: list
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int]
+
+
+def _counted(connection, statements: _Statements, tally: queue_counts.Tally, params: dict, lang: str | None,
+             status: str | None, asked: int, per_page: int) -> _Listing:
+    """The asked page (the last one if it is past the end), with the total and the counts per status."""
+    counts, articles = dict.fromkeys(STATUSES, 0), None
+    if statements.combined is not None:  # counts, total and the asked page in one statement
+        rows = connection.execute(statements.combined, {**params, **_window(asked, per_page)}).all()
+        counts.update({row.status: row.n for row in rows if row.part == "count"})
+        total = next(row.n for row in rows if row.part == "total")
+        articles = sorted((row for row in rows if row.part == "page"), key=lambda row: (row.updated_at, row.id),
+                          reverse=True)
+    elif statements.filtered:  # counts of the matching articles only: counted from their reviews
+        counts.update(dict(connection.execute(statements.counts, params).all()))
+        total = connection.execute(statements.total, params).scalar()
+    else:
+        counts, total = tally.statuses(lang), tally.total(lang, status)
+        if total is None:
+            total = connection.execute(statements.total, params).scalar()
+    pages = max(1, math.ceil(total / per_page))
+    page = min(asked, pages)
+    if articles is None or page != asked:
+        articles = connection.execute(statements.page, {**params, **_window(page, per_page)}).all()
+    return _Listing(articles, total, page, pages, counts)
+
+
+def _uncounted(connection, statements: _Statements, tally: queue_counts.Tally, params: dict, lang: str | None,
+               status: str | None, asked: int, per_page: int) -> _Listing:
+    """The asked page, and whether there is a next one (one row more is read to know)."""
+    window = {"limit": per_page + 1, "offset": (asked - 1) * per_page}
+    articles = connection.execute(statements.page, {**params, **window}).all()
+    return _Listing(articles[:per_page], 0, asked, asked + (len(articles) > per_page), {})
+
+
+def _rows(connection, dialect: str, articles: list, languages: list[str]) -> list[QueueRow]:
+    """The page's articles with their statuses, open term issues and unfinished jobs."""
+    if not articles:
+        return []
+    reviews_of, issues_of, jobs_of = _details(dialect)
+    ids = [a.id for a in articles]
+    reviews = connection.execute(reviews_of, {"ids": ids}).all()
+    open_issues = connection.execute(issues_of, {"ids": ids, "langs": languages, "kinds": list(ISSUES)}).all() \
+        if languages else []
+    unfinished = {row.article_id: (row.status, row.error) for row in connection.execute(jobs_of, {"ids": ids})}
     statuses: dict[int, dict[str, str]] = {}
     demo: dict[int, bool] = {}
     for article_id, code, state, is_demo in reviews:
         statuses.setdefault(article_id, {})[code] = state
         demo[article_id] = demo.get(article_id, False) or is_demo
-    issues_of: dict[int, dict[str, int]] = {}
+    term_issues: dict[int, dict[str, int]] = {}
     for article_id, code, count in open_issues:
-        issues_of.setdefault(article_id, {})[code] = count
-    rows = [QueueRow(a.external_id, a.title, statuses.get(a.id, {}), demo.get(a.id, False), a.updated_at,
-                     issues_of.get(a.id, {}), unfinished.get(a.id)) for a in articles]
-    return QueuePage(rows=rows, total=total, page=page, pages=pages, counts=counts, languages=languages)
+        term_issues.setdefault(article_id, {})[code] = count
+    return [QueueRow(a.external_id, a.title, statuses.get(a.id, {}), demo.get(a.id, False), a.updated_at,
+                     term_issues.get(a.id, {}), unfinished.get(a.id)) for a in articles]
 
 
 # The statements are built once per kind of filter and reused with new values: building SQLAlchemy expressions
@@ -168,16 +212,22 @@ class _Statements:
     counts: Select
     total: Select
     page: Select
+    filtered: bool
+    """By a search or the issues: counted from the matching articles' reviews, not from ``queue_counts``."""
     combined: Select | None = None
     """A PostgreSQL search's counts, total and page in one statement (rows marked "count", "total", "page"), so
     the words are matched once (a CTE) instead of three times: 8,000 matches cost ~7 ms each time here."""
 
 
 @lru_cache(maxsize=32)
-def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, issues: str | None) -> _Statements:
+def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, issues: str | None,
+                dense: bool) -> _Statements:
+    """``dense``: a search matching many articles, whose page probes them while walking the queue's order;
+    otherwise the matches are few and are looked up by id."""
     by_issues = issues is not None
-    matches = _matches(dialect) if searching else None
-    combine = dialect == "postgresql" and searching and not by_issues
+    matches = matches_of(dialect) if searching else None
+    combine = dialect == "postgresql" and searching and not by_issues and not dense
+    probe = probing if dense or by_issues else looked_up
     if combine:
         matches = select(matches.cte("matches").c.id)
     if by_issues:
@@ -190,7 +240,7 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, i
     if matches is not None:
         # Scan the covering (status, article_id) index probing the match list, rather than look up each match's
         # reviews (measured 10 ms instead of 17 for 7,500 matches).
-        counts = counts.where(_probing(dialect, Review.article_id, matches))
+        counts = counts.where(probe(dialect, Review.article_id, matches))
     conditions = []
     if by_review:
         # EXISTS, walked along the page order, stops after one page; IN would read every match first.
@@ -198,7 +248,7 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, i
     if matches is not None:
         # Walking the order index and probing the match list stops after one page; fetching every match by id
         # and sorting them would not.
-        conditions.append(_probing(dialect, Article.id, matches))
+        conditions.append(probe(dialect, Article.id, matches))
     # The page's ids from the (updated_at, id) index alone, then only their rows: an OFFSET of thousands skips
     # index entries, not table rows (PostgreSQL: 16 ms for page 180 reading rows, 3 ms from the index).
     ids = (select(Article.id).where(*conditions).order_by(Article.updated_at.desc(), Article.id.desc())
@@ -206,8 +256,8 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, i
     page = (select(Article.id, Article.external_id, Article.title, Article.updated_at)
             .where(Article.id.in_(ids.scalar_subquery()))
             .order_by(Article.updated_at.desc(), Article.id.desc()))
-    total = _total(by_review, by_lang, by_issues, matches)
-    return _Statements(counts, total, page, _combined(counts, total, page) if combine else None)
+    total = _total(by_review, by_lang, matches)
+    return _Statements(counts, total, page, matches is not None, _combined(counts, total, page) if combine else None)
 
 
 def _flagged(dialect: str, issues: str, by_lang: bool, matches: Select | None) -> Select:
@@ -224,14 +274,15 @@ def _flagged(dialect: str, issues: str, by_lang: bool, matches: Select | None) -
     return flagged
 
 
-def _total(by_review: list, by_lang: bool, by_issues: bool, matches: Select | None) -> Select:
+def _total(by_review: list, by_lang: bool, matches: Select | None) -> Select:
     """How many articles the filters keep."""
     if by_review:
         # One review per (article, language): with a language filter every row is a distinct article.
         total = select(func.count() if by_lang else func.count(distinct(Review.article_id))).where(*by_review)
         return total.where(Review.article_id.in_(matches)) if matches is not None else total
-    if matches is not None:
-        return select(func.count()).select_from((matches.distinct() if by_issues else matches).subquery())
+    if matches is not None:  # (an id can come twice: an issue per language, a search's two sides)
+        listed = matches.subquery()
+        return select(func.count(distinct(listed.c[0])))
     return select(func.count()).select_from(Article)  # count(*): SQLite answers it without a scan
 
 
@@ -245,49 +296,6 @@ def _combined(counts: Select, total: Select, page: Select):
         select(literal("count").label("part"), counted.c[0].label("status"), counted.c[1].label("n"), *no_article),
         select(literal("total"), no_status, totalled.c[0], *no_article),
         select(literal("page"), no_status, no_n, paged.c.id, paged.c.external_id, paged.c.title, paged.c.updated_at))
-
-
-def _probing(dialect: str, column, matches: Select):
-    """``column IN matches``, as a probe of the match list while the outer query walks its own index. SQLite:
-    "+ 0" keeps it from reading the matches' rows by id instead. PostgreSQL: "IS TRUE" keeps the IN from being
-    turned into a join, whose plan for thousands of matches (a nested loop over them, 55 ms) is far slower than
-    probing them hashed once (10 ms)."""
-    if dialect == "postgresql":
-        return column.in_(matches).is_(True)
-    return (column + 0).in_(matches)
-
-
-def _matches(dialect: str) -> Select:
-    """Ids of the articles whose id, title or text contain all the words (SQLite's FTS5 table, PostgreSQL's
-    tsvector), or whose id starts with the search (a btree range); ILIKE of the whole phrase elsewhere."""
-    if dialect == "sqlite":
-        words = select(literal_column("rowid")).select_from(text("articles_fts")).where(
-            text("articles_fts MATCH :query"))
-        # A range on the unique index: SQLite's LIKE is case-insensitive and cannot use it.
-        return union(words, select(Article.id).where(Article.external_id >= bindparam("prefix"),
-                                                     Article.external_id < bindparam("prefix_end")))
-    if dialect == "postgresql":
-        # Two sides, not an OR: each on its own index, and the words answered by the GIN bitmap alone (an OR
-        # re-reads every matching row's tsvector: 80 ms for 8,000 matches). UNION ALL, not UNION: the id side
-        # leaves out what the words found, so no id comes twice and nothing has to remove duplicates.
-        words = "articles.search @@ plainto_tsquery('english', :words)"
-        return union_all(select(Article.id).where(text(words)), select(Article.id).where(
-            Article.external_id.like(bindparam("prefix"), escape="\\"), text(f"({words}) IS NOT TRUE")))
-    pattern = bindparam("pattern")
-    return select(Article.id).where(or_(*(column.ilike(pattern, escape="\\")
-                                          for column in (Article.external_id, Article.title, Article.text))))
-
-
-def _search_params(dialect: str, search: str) -> dict[str, str]:
-    if dialect == "sqlite":
-        # Each word literally (quoted), all required; no words means nothing can match.
-        prefix = search.strip() or "\uffff"
-        return {"query": " ".join('"' + word + '"' for word in re.findall(r"\w+", search)) or '""',
-                "prefix": prefix, "prefix_end": prefix + "\U0010ffff"}
-    escaped = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    if dialect == "postgresql":
-        return {"words": search, "prefix": escaped + "%"}
-    return {"pattern": "%" + escaped + "%"}
 
 
 def next_article(store: Store, after: str | None = None) -> str | None:
