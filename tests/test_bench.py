@@ -104,3 +104,31 @@ def test_serve_benchmark_runs_on_postgresql(config, postgres_server):
     accounts.add_user(store, "after-the-fill", "a-password", "reader")  # the sequences went past the given ids
     with store.session() as session:
         session.add(Article(external_id="new-story", title="t", source="s", text="x", content_hash="0" * 64))
+
+
+def test_the_archive_copies_are_new_sentences_for_the_model_and_the_same_stories_for_people(tmp_path):
+    from workflow.bench import archive, stories
+    from workflow.segment import split_sentences
+
+    lines = [json.loads(line) for line in archive.build(84, tmp_path).read_text().splitlines()]
+    first, copy = lines[0], lines[41]
+    assert len(lines) == 84 and len({line["id"] for line in lines}) == 84
+    assert first["text"] == stories()[0]["text"] and copy["title"] == first["title"]
+    original = [s.text for s in split_sentences(first["text"])]
+    marked = [s.text for s in split_sentences(copy["text"])]
+    assert len(marked) == len(original) and not set(marked) & set(original)
+    assert [m.replace(" (1)", "") for m in marked] == [o.strip() for o in original]
+
+
+@pytest.mark.slow
+def test_the_archive_bench_runs_every_stage_and_decodes_every_copy(config):
+    from workflow.bench import archive
+
+    result = archive.run(config, 12)
+    assert (result["stories"], result["stored"], result["errors"]) == (12, 12, 0)
+    assert set(result["stages"]) == {"ingest", "translate:km", "translate:zh"}
+    assert result["stages"]["ingest"]["items"] == 12
+    # Nothing found in the memory or de-duplicated away: every sentence of every copy went to the model.
+    assert result["sentences_decoded"]["km"] == result["stages"]["translate:km"]["items"] > 12 * 10
+    for stage in result["stages"].values():
+        assert stage["seconds"] > 0 and stage["first_10pct_ms_per_item"] > 0 and stage["last_10pct_ms_per_item"] > 0

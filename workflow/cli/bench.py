@@ -59,6 +59,18 @@ def bench_cluster(articles, workers, as_json) -> None:
     options.print_table(result, as_json, "Local run vs Dask cluster")
 
 
+@bench.command("archive")
+@click.option("--stories", type=click.IntRange(min=10), default=2000, show_default=True,
+              help="Stories in the synthetic archive (the VOA stories, each copy's sentences marked).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def bench_archive(stories, as_json) -> None:
+    """A whole batch at archive scale with the demo models: per-stage throughput, first vs last 10 %."""
+    from workflow.bench import archive
+
+    result = archive.run(config(), stories)
+    options.print_table(result, as_json, "Archive batch")
+
+
 @bench.command("glossary")
 @click.option("--repeats", type=click.IntRange(1, 10), default=1, show_default=True,
               help="Runs of each side; the fastest counts.")

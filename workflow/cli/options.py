@@ -124,9 +124,22 @@ def print_table(result: dict, as_json: bool, title: str) -> None:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_header=False)
-    for key, value in result.items():
+    for key, value in _flat(result):
         table.add_row(key, str(value))
     Console().print(table)
+
+
+def _flat(result: dict, prefix: str = "") -> list[tuple[str, object]]:
+    """Nested results as rows: ``{"stages": {"ingest": {"seconds": 1}}}`` is ``stages ingest seconds``."""
+    rows = []
+    for key, value in result.items():
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            rows += _flat(value, f"{prefix}{key} ")
+        elif isinstance(value, dict) and prefix:
+            rows += [(f"{prefix}{key} {k}", v) for k, v in value.items()]
+        else:
+            rows.append((f"{prefix}{key}", value))
+    return rows
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
