@@ -92,6 +92,17 @@ def test_editor_sees_queue_with_counts_filters_and_search(app):
     assert "Khmer Rouge" in client.get("/?q=Pol+Pot").get_data(as_text=True)  # searches the text too
 
 
+def test_a_search_past_the_count_limit_pages_without_counting(reviewed_store, config):
+    from web import create_app
+
+    client = login(create_app(config, {"SEARCH_COUNT_LIMIT": 1}), "eddie")
+    html = client.get("/?q=Cambodia").get_data(as_text=True)  # all three stories name it
+    assert "More than 1 articles match" in html and "<strong>" not in html.split('aria-label="Translations')[1][:2000]
+    assert html.count('<td><a href="/articles/') == 3 and 'rel="next"' not in html
+    counted = client.get("/?q=Namhong").get_data(as_text=True)  # one story: under the limit, counted
+    assert "1 articles" in counted and re.search(r"chip-new\">new</span> <strong>2</strong>", counted)
+
+
 def test_article_page_is_aligned_labelled_and_flags_low_confidence(app):
     html = login(app, "eddie").get(f"/articles/{ARTICLE}").get_data(as_text=True)
     assert 'lang="km"' in html and 'lang="zh-Hans"' in html and 'lang="en"' in html

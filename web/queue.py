@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from web import store
@@ -22,6 +22,7 @@ def index():
     search = (request.args.get("q") or "").strip()[:200] or None
     issues = request.args.get("issues") if request.args.get("issues") in queue.ISSUE_FILTERS else None
     page = request.args.get("page", 1, type=int)
-    result = queue.queue(store(), status=status, lang=lang, search=search, issues=issues, page=page)
+    result = queue.queue(store(), status=status, lang=lang, search=search, issues=issues, page=page,
+                         count_limit=current_app.config.get("SEARCH_COUNT_LIMIT", queue.SEARCH_COUNT_LIMIT))
     return render_template("queue.html", page=result, status=status, lang=lang, search=search or "", issues=issues,
                            statuses=STATUSES, retry_url=url_for("stories.retry"))
