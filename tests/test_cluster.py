@@ -236,3 +236,57 @@ def test_a_worker_decoding_on_a_cluster_stores_what_a_local_worker_stores(demo_m
     assert {article for article, _, _ in rows} == {d.id for d in documents}
     assert rows == _rows(alone)
     _exactly_once(store)
+
+
+@pytest.fixture
+def mixed_cluster(config):
+    """Two one-thread worker processes, the second offering a GPU (``--resources GPU=1``), reading this data
+    dir's models."""
+    spec = {name: {"cls": distributed.Nanny, "options": {"nthreads": 1, "resources": resources,
+                                                          "env": {"BRIEFDESK_HOME": str(config.home)}}}
+            for name, resources in (("cpu", {}), ("gpu", {cluster.GPU: 1}))}
+    local = distributed.SpecCluster(workers=spec, scheduler={"cls": distributed.Scheduler,
+                                                             "options": {"dashboard_address": None}},
+                                    silence_logs=logging.ERROR)
+    client = distributed.Client(local)
+    yield client
+    client.close()
+    local.close()
+
+
+def test_gpu_work_goes_to_the_workers_that_offer_a_gpu_and_only_they_are_checked(demo_models, config, mixed_cluster):
+    workers = cluster.Cluster(mixed_cluster, home=str(config.home))
+    info = mixed_cluster.scheduler_info()["workers"]
+    gpu = [address for address, worker in info.items() if worker["resources"].get("GPU")]
+    assert workers.gpu_workers == gpu and len(workers.workers) == 2
+    assert workers.device("auto") == workers.device("cuda") == "cuda" and workers.device("cpu") == "cpu"
+    model = Registry(config).find("km")
+    # This machine has no CUDA: loading on the GPU worker fails, and the report names that worker alone.
+    with pytest.raises(cluster.ClusterError) as refused:
+        workers.check(model, Settings(device="cuda", inter_threads=1, intra_threads=1))
+    assert str(refused.value).startswith(f"worker {gpu[0]}: cannot load en-km@")
+    # Its batches ask for the GPU: the CPU-only worker never takes one.
+    with pytest.raises(cluster.ClusterError, match="decoding a batch on the cluster failed|cannot load"):
+        list(workers.decode(model, Settings(device="cuda", inter_threads=1, intra_threads=1), ["Hello."]))
+    ran = mixed_cluster.run(lambda: sorted(cluster._translators), workers=[a for a in info if a not in gpu])
+    assert ran == {a: [] for a in info if a not in gpu}
+    workers.check(model, Settings())  # on the CPUs: every worker, and both can
+    assert len(list(workers.decode(model, Settings(), ["Hello.", "Phnom Penh"]))) >= 1
+
+
+def test_cuda_on_a_cluster_without_gpu_workers_says_how_to_offer_one(config, local_cluster):
+    workers = cluster.Cluster(local_cluster())
+    assert workers.gpu_workers == [] and workers.device("auto") == "cpu"
+    with pytest.raises(cluster.ClusterError, match=r"no worker .* offers a GPU.*--resources GPU=1"):
+        workers.device("cuda")
+
+
+def test_run_with_cuda_on_a_cluster_without_gpus_fails_before_any_work(demo_models, config, store, stories):
+    from click.testing import CliRunner
+
+    from workflow.cli import main
+
+    result = CliRunner().invoke(main, ["run", str(stories), "--cluster", "local:1", "--device", "cuda"])
+    assert result.exit_code == 1 and "offers a GPU" in result.output and "--resources GPU=1" in result.output
+    with store.read() as session:
+        assert session.scalar(select(func.count(Article.id))) == 0

@@ -6,6 +6,10 @@ order, sorted by length inside), and each batch is one task, so workers decode t
 same text. Tasks are submitted at once with earlier windows first; a task lost with a worker is rescheduled by
 Dask.
 
+Workers that own a GPU are started with ``dask worker ADDRESS --resources GPU=1``; with ``--device cuda`` (or
+``auto`` when the cluster has such workers) every batch asks for that resource, so only they decode, one batch
+at a time each, and only they are checked.
+
 Each worker finds models in its own data dir (``BRIEFDESK_HOME``, or the coordinator's for ``local:N``) and keeps
 one loaded translator per model per process. Before any work every worker must report the coordinator's package
 checksum for the model (the same tag with other weights would store other text), and every batch checks it again
@@ -25,6 +29,8 @@ from workflow.models import Model, Registry
 from workflow.translate import Batch, Settings, Tokenizer, Translation, Translator, plan
 
 CONNECT_TIMEOUT_S = 15
+GPU = "GPU"
+"""The Dask worker resource a GPU worker offers (``--resources GPU=1``)."""
 
 
 class ClusterError(BriefdeskError):
@@ -43,12 +49,35 @@ class Cluster:
     def workers(self) -> list[str]:
         return sorted(self.client.scheduler_info(n_workers=-1)["workers"])
 
+    @property
+    def gpu_workers(self) -> list[str]:
+        """The workers that offer the ``GPU`` resource."""
+        found = self.client.scheduler_info(n_workers=-1)["workers"]
+        return sorted(address for address, worker in found.items() if worker.get("resources", {}).get(GPU, 0) >= 1)
+
+    def device(self, requested: str) -> str:
+        """Where this cluster decodes for ``--device requested``: ``cuda`` on its GPU workers (asked for, or
+        ``auto`` when it has some), else ``cpu`` on every worker."""
+        if requested == "cpu":
+            return "cpu"
+        if self.gpu_workers:
+            return "cuda"
+        if requested == "cuda":
+            raise ClusterError(f"--device cuda: no worker of the Dask cluster at {self.client.scheduler.address} "
+                               f"offers a GPU; start the workers of machines with one as `dask worker ADDRESS "
+                               f"--resources {GPU}=1`, or use --device auto or cpu")
+        return "cpu"
+
     def check(self, model: Model, settings: Settings) -> None:
         """Every worker has ``model`` with the same checksum and can load it; otherwise a ClusterError naming
         the worker. Nothing is decoded before this passes."""
         if not self.workers:
             raise ClusterError(f"the Dask cluster at {self.client.scheduler.address} has no workers")
-        reports = self.client.run(load_model, model.to_code, model.checksum, asdict(settings), self.home)
+        targets = self.gpu_workers if settings.device == "cuda" else None  # (None: every worker)
+        if targets == []:
+            self.device("cuda")  # raises, saying how to offer a GPU
+        reports = self.client.run(load_model, model.to_code, model.checksum, asdict(settings), self.home,
+                                  workers=targets)
         for address, problem in sorted(reports.items()):
             if problem:
                 raise ClusterError(f"worker {address}: {problem}")
@@ -59,8 +88,10 @@ class Cluster:
 
         tokenizer = Tokenizer(model)
         batches = plan([tokenizer.encode(text) for text in texts], settings.max_batch_tokens, settings.window_tokens)
+        needs = {GPU: 1} if settings.device == "cuda" else None
         futures = {self.client.submit(decode_batch, model.to_code, model.checksum, asdict(settings),
-                                      [texts[i] for i in batch], self.home, pure=False, priority=-number): batch
+                                      [texts[i] for i in batch], self.home, pure=False, priority=-number,
+                                      resources=needs): batch
                    for number, batch in enumerate(batches)}
         try:
             for future in as_completed(futures):
@@ -125,8 +156,10 @@ def _translator(to_code: str, checksum: str, settings: dict, home: str | None) -
         raise ClusterError(f"its en→{to_code} model {model.key} in {config.home} has checksum "
                            f"{model.checksum[:12]}, the coordinator's has {checksum[:12]}: install the same "
                            "package on every machine (briefdesk models add FILE)")
-    # Dask's convention: a worker's nthreads is the cores it may use; each runs its own batches on one.
-    local = Settings(**{**settings, "inter_threads": _worker_threads(), "intra_threads": 1})
+    # Dask's convention: a worker's nthreads is the cores it may use; each runs its own batches on one. A GPU
+    # worker runs its batches one at a time on the GPU, as the coordinator's settings say.
+    local = Settings(**settings) if settings.get("device") == "cuda" else \
+        Settings(**{**settings, "inter_threads": _worker_threads(), "intra_threads": 1})
     try:
         translator = Translator(model, local)
     except Exception as error:  # noqa: BLE001 - CTranslate2's own message says what is wrong with the files

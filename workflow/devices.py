@@ -47,5 +47,8 @@ def compute_type(device: str, requested: str) -> str:
         return requested
     import ctranslate2
 
-    supported = ctranslate2.get_supported_compute_types("cuda")
+    try:
+        supported = ctranslate2.get_supported_compute_types("cuda")
+    except RuntimeError:  # no GPU here (a cluster's coordinator): the GPU workers' CTranslate2 chooses
+        return "auto"
     return next((kind for kind in GPU_COMPUTE_TYPES if kind in supported), "auto")

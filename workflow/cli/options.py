@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import click
 
 from workflow import languages, summarize
@@ -68,15 +70,29 @@ def budget(sentence_count: int | None, word_count: int | None) -> summarize.Budg
     return summarize.Budget(sentences=summarize.DEFAULT_SENTENCES)
 
 
-def settings(beam_size: int, compute_type: str, threads: int, device: str = "auto"):
+@dataclass(frozen=True)
+class Decoding:
+    """What the decoding options asked for; the settings follow once it is known where decoding runs."""
+
+    beam_size: int = 4
+    compute_type: str = "auto"
+    threads: int = 0
+    device: str = "auto"
+
+    def settings(self, resolved: str | None = None):
+        """Decoding on this machine, or on ``resolved`` (``cpu`` or ``cuda``: a cluster's answer)."""
+        return settings(self.beam_size, self.compute_type, self.threads, self.device, resolved)
+
+
+def settings(beam_size: int, compute_type: str, threads: int, device: str = "auto", resolved: str | None = None):
     """Decoding settings: on a GPU (``workflow.devices``) its compute type and batch size; on CPUs ``--threads``
     split over workers, or (0) what ``bench translate --tune`` found best on this machine, or the built-in
-    split."""
+    split. ``resolved``: the device already chosen elsewhere (a cluster's), not this machine's."""
     from workflow import devices, tuning
     from workflow.cli import config
     from workflow.translate import Settings, split_threads
 
-    if devices.resolve(device) == "cuda":
+    if (resolved or devices.resolve(device)) == "cuda":
         return Settings(beam_size=beam_size, compute_type=devices.compute_type("cuda", compute_type),
                         inter_threads=1, intra_threads=1, max_batch_tokens=devices.GPU_BATCH_TOKENS, device="cuda")
     tuned = tuning.load(config()) if threads == 0 else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace as replace_options
 from pathlib import Path
 
 import click
@@ -27,22 +28,23 @@ def run(paths, targets, sentences, words, algorithm, beam_size, compute_type, de
         cluster) -> None:
     """Ingest, summarize and translate articles (files or folders) into the store."""
     report = run_batch(paths, targets, options.budget(sentences, words), algorithm,
-                       options.settings(beam_size, compute_type, threads, device), replace=replace, cluster=cluster)
+                       options.Decoding(beam_size, compute_type, threads, device), replace=replace, cluster=cluster)
     if report.errors:
         sys.exit(1)
 
 
-def run_batch(paths, targets: list[str], budget, algorithm: str, settings, *, replace: bool = False,
-              cluster: str | None = None):
-    """``pipeline.run`` with progress bars on a terminal and the report printed."""
+def run_batch(paths, targets: list[str], budget, algorithm: str, decoding: options.Decoding, *,
+              replace: bool = False, cluster: str | None = None):
+    """``pipeline.run`` with progress bars on a terminal and the report printed; on a cluster, decoding on
+    its GPU workers or its CPUs (``Cluster.device``)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from workflow import pipeline
 
     err = Console(stderr=True)
-    run_options = pipeline.Options(targets=targets, budget=budget, algorithm=algorithm, decoding=settings,
-                                   replace=replace)
+    settings = decoding.settings() if not cluster else None
+    run_options = pipeline.Options(targets=targets, budget=budget, algorithm=algorithm, replace=replace)
     tasks: dict[str, int] = {}
     plain = None if err.is_terminal else PlainProgress()
     with Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -59,9 +61,12 @@ def run_batch(paths, targets: list[str], budget, algorithm: str, settings, *, re
             from workflow import cluster as dask_cluster
 
             with dask_cluster.connect(cluster, config()) as workers:
-                report = pipeline.run(paths, store(), registry(), run_options, progress, workers)
+                settings = decoding.settings(resolved=workers.device(decoding.device))
+                report = pipeline.run(paths, store(), registry(), replace_options(run_options, decoding=settings),
+                                      progress, workers)
         else:
-            report = pipeline.run(paths, store(), registry(), run_options, progress)
+            report = pipeline.run(paths, store(), registry(), replace_options(run_options, decoding=settings),
+                                  progress)
     _print_report(report, targets)
     click.echo(options.describe(settings, _tuned(settings)))
     return report

@@ -110,7 +110,7 @@ def demo(corpus_dir, serve, port) -> None:
         raise click.ClickException(f"{corpus_dir}: corpus folder not found")
     _load_starter_glossary()
     report = run_batch([corpus_dir], ["km", "zh"], options.budget(None, None), "news",
-                       options.settings(4, "auto", 0))
+                       options.Decoding())
     password = accounts.demo_login(store())
     click.echo(f"Demo login: user 'demo', password '{password}' (admin)")
     if serve:
