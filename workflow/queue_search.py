@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from sqlalchemy import Integer, Select, bindparam, func, literal_column, or_, select, text, union, union_all
 
-from workflow.store import Article
+from workflow.store import Article, Review
 
 
 def probing(dialect: str, column, matches: Select):
@@ -81,3 +81,21 @@ def search_params(dialect: str, search: str) -> dict[str, str]:
     if dialect == "postgresql":
         return {"words": search, "prefix": escaped + "%"}
     return {"pattern": "%" + escaped + "%"}
+
+
+def walked(by_review: list) -> Select:
+    """PostgreSQL: the page among the newest ``:walk`` articles in queue order whose words or id match, each
+    row checked as the walk reaches it (its ``tsvector`` read then), stopping once the page is full. Common
+    words fill it within a few hundred rows; a page it cannot fill is read from the matches instead."""
+    recent = (select(Article.id, Article.external_id, Article.title, Article.updated_at,
+                     literal_column("articles.search").label("search"))
+              .order_by(Article.updated_at.desc(), Article.id.desc())
+              .limit(bindparam("walk", type_=Integer)).subquery("recent"))
+    matching = or_(text("recent.search @@ plainto_tsquery('english', :words)"),
+                   recent.c.external_id.like(bindparam("prefix"), escape="\\"))
+    conditions = [matching]
+    if by_review:
+        conditions.append(select(Review.article_id).where(Review.article_id == recent.c.id, *by_review).exists())
+    return (select(recent.c.id, recent.c.external_id, recent.c.title, recent.c.updated_at).where(*conditions)
+            .order_by(recent.c.updated_at.desc(), recent.c.id.desc())
+            .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
