@@ -281,7 +281,7 @@ def test_cuda_on_a_cluster_without_gpu_workers_says_how_to_offer_one(config, loc
         workers.device("cuda")
 
 
-def test_run_with_cuda_on_a_cluster_without_gpus_fails_before_any_work(demo_models, config, store, stories):
+def test_cuda_on_a_cluster_without_gpus_fails_before_any_work(demo_models, config, store, stories):
     from click.testing import CliRunner
 
     from workflow.cli import main
@@ -290,3 +290,5 @@ def test_run_with_cuda_on_a_cluster_without_gpus_fails_before_any_work(demo_mode
     assert result.exit_code == 1 and "offers a GPU" in result.output and "--resources GPU=1" in result.output
     with store.read() as session:
         assert session.scalar(select(func.count(Article.id))) == 0
+    worker = CliRunner().invoke(main, ["worker", "--cluster", "local:1", "--device", "cuda", "--until-idle"])
+    assert worker.exit_code == 1 and "offers a GPU" in worker.output  # the worker asks the cluster too

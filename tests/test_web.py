@@ -429,6 +429,7 @@ def test_error_pages_have_the_apps_layout_and_a_way_back_and_the_api_keeps_json(
     assert api.status_code == 404 and api.is_json and "no such API endpoint" in api.json["error"]
     wrong_method = anonymous.delete("/login")
     assert wrong_method.status_code == 405 and "cannot be used that way" in wrong_method.get_data(as_text=True)
+    assert set(wrong_method.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}  # as HTTP asks
 
 
 def test_a_server_error_is_a_page_of_the_app_not_a_traceback(reviewed_store, config):

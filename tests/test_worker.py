@@ -18,7 +18,7 @@ from tests.conftest import CORPUS
 from workflow import jobs, pipeline, queue, worker
 from workflow.corpus import Document
 from workflow.segment import split_sentences
-from workflow.store import Job, Review, Sentence, Translation
+from workflow.store import Job, Review, Run, Sentence, Translation
 
 BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
@@ -224,6 +224,7 @@ def test_a_worker_stopped_mid_story_puts_it_back_and_exits_0(demo_models, store,
     with store.read() as session:
         job = session.scalar(select(Job))
         assert (job.status, job.attempts, job.worker) == ("queued", 0, "")  # back in the queue, no attempt spent
+        assert session.scalars(select(Run.status).order_by(Run.id.desc())).first() == "interrupted"  # not failed
     article_id = result_id(store)
     assert translated(store, article_id, "zh") < sentences(store, article_id)
     again = _worker("--until-idle")

@@ -81,6 +81,7 @@ def _serve(home: Path, database_url: str | None, workers: int) -> tuple[subproce
         _wait_for(base + "/login")
     except BaseException:
         server.terminate()
+        server.wait(timeout=30)
         raise
     return server, base
 

@@ -27,5 +27,6 @@ def page(error: HTTPException):
     code = error.code or 500
     # Werkzeug's description for 400s raised with a reason (abort(400, "format: choose…")) says what was wrong.
     said = error.description if code == 400 and error.description != type(error).description else None
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]  # e.g. a 405's Allow
     return render_template("error.html", code=code, name=error.name, message=said or _MESSAGES.get(
-        code, error.description), path=request.path), code
+        code, error.description), path=request.path), code, headers

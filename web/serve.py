@@ -72,7 +72,11 @@ def _gunicorn(app: Flask, options: dict) -> None:
                 def handle_int(self) -> None:
                     self.handle_term()
 
-            GracefulArbiter(self).run()
+            try:
+                GracefulArbiter(self).run()
+            except RuntimeError as error:  # as gunicorn's own run(): the reason, not a traceback
+                print(f"\nError: {error}\n", file=sys.stderr)
+                sys.exit(1)
 
     Server().run()
 

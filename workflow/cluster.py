@@ -31,6 +31,8 @@ from workflow.translate import Batch, Settings, Tokenizer, Translation, Translat
 CONNECT_TIMEOUT_S = 15
 GPU = "GPU"
 """The Dask worker resource a GPU worker offers (``--resources GPU=1``)."""
+_NO_GPU = (f"--device cuda: no worker of the Dask cluster at {{address}} offers a GPU; start the workers of "
+           f"machines with one as `dask worker ADDRESS --resources {GPU}=1`, or use --device auto or cpu")
 
 
 class ClusterError(BriefdeskError):
@@ -63,9 +65,7 @@ class Cluster:
         if self.gpu_workers:
             return "cuda"
         if requested == "cuda":
-            raise ClusterError(f"--device cuda: no worker of the Dask cluster at {self.client.scheduler.address} "
-                               f"offers a GPU; start the workers of machines with one as `dask worker ADDRESS "
-                               f"--resources {GPU}=1`, or use --device auto or cpu")
+            raise ClusterError(_NO_GPU.format(address=self.client.scheduler.address))
         return "cpu"
 
     def check(self, model: Model, settings: Settings) -> None:
@@ -75,7 +75,7 @@ class Cluster:
             raise ClusterError(f"the Dask cluster at {self.client.scheduler.address} has no workers")
         targets = self.gpu_workers if settings.device == "cuda" else None  # (None: every worker)
         if targets == []:
-            self.device("cuda")  # raises, saying how to offer a GPU
+            raise ClusterError(_NO_GPU.format(address=self.client.scheduler.address))
         reports = self.client.run(load_model, model.to_code, model.checksum, asdict(settings), self.home,
                                   workers=targets)
         for address, problem in sorted(reports.items()):

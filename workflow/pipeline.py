@@ -27,6 +27,11 @@ from workflow.store import Article, Run, Store, utcnow
 from workflow.translate import Settings
 from workflow.translation_pass import Counts, TranslationPass, reason
 
+
+class Interrupted(BriefdeskError):
+    """Raised by a progress callback to stop a run (a worker asked to stop): recorded as interrupted."""
+
+
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; stages: ``ingest``, ``translate:<lang>``."""
 
@@ -158,7 +163,7 @@ def _run(articles: Callable[[RunReport], list[int]], store: Store, models: Regis
             finally:
                 report.add(lang, language_pass.counts)
         status = "failed" if not report.articles and report.errors else "done"
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         status = "interrupted"  # what was committed stays; a rerun goes on from there
         raise
     finally:

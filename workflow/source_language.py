@@ -39,17 +39,19 @@ def problem(title: str, text: str) -> str | None:
     """Why this story is not taken as English, in words for the person who sent it; None when it is English
     (or too short to tell)."""
     sample = f"{title}\n{text}"[:SAMPLE]
-    scripts: dict[str, int] = {}
+    others: dict[str, int] = {}
     letters = 0
     for char in sample:
-        if char.isalpha() or unicodedata.category(char).startswith("M"):
+        if char.isascii():  # (most of an English story: no Unicode name to look up)
+            letters += char.isalpha()
+        elif char.isalpha() or unicodedata.category(char).startswith("M"):  # Khmer's vowel signs are marks
             letters += 1
             script = unicodedata.name(char, "").split(" ", 1)[0]
-            scripts[script] = scripts.get(script, 0) + 1
+            if script not in ("LATIN", "COMBINING"):  # (a combining accent is part of the letter before it)
+                others[script] = others.get(script, 0) + 1
     if not letters:
         return None
-    script, count = max(((s, n) for s, n in scripts.items() if s != "LATIN"), key=lambda item: item[1],
-                        default=("", 0))
+    script, count = max(others.items(), key=lambda item: item[1], default=("", 0))
     if count / letters >= OTHER_SCRIPT_SHARE:
         name = _SCRIPTS.get(script, f"{script.title()} script")
         return f"the story is in {name}, not English ({100 * count // letters}% of its letters): Briefdesk " \

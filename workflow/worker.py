@@ -34,7 +34,7 @@ class TimeLimit(BriefdeskError):
     """A story took longer than the worker allows."""
 
 
-class Stopping(BriefdeskError):
+class Stopping(pipeline.Interrupted):
     """The worker was asked to stop while translating a story: the story goes back to the queue."""
 
 

@@ -4,8 +4,9 @@ A synthetic archive built from the bundled VOA stories: copy *k* of a story has 
 (" (k)" before its full stop), so no copy's sentence is found in another's translations, the memory or the run's
 de-duplication, and each copy costs what a new story costs. It goes through the whole pipeline (ingest, split,
 brief, translate into Khmer and Chinese, store, one commit per article) with the demo models into a fresh
-SQLite store in the data dir. Reported: per stage, seconds and items per second; and whether the cost stays
-flat as the store grows, as the seconds per item of the first and the last 10 % of each stage.
+SQLite store in the data dir, removed afterwards. Reported: per stage, seconds and items per second; and
+whether the cost stays flat as the store grows, as the seconds per item of the first and the last 10 % of each
+stage.
 
 The demo models are tiny, so decoding is a small share here: this measures what grows with the store
 (ingest, commits, the glossary and checks, the indexes), not a real model's decoding (``bench translate``).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -89,15 +91,18 @@ def run(config: Config, count: int = 2000) -> dict:
     from workflow.store import Store
 
     home = config.home / "bench" / f"archive-{time.time_ns()}"
-    source = build(count, home / "input")
-    registry = Registry(Config.at(home))
-    registry.install_demo()
-    store = Store(f"sqlite:///{home / 'briefdesk.db'}")
-    clock = Clock()
-    started = time.perf_counter()
-    report = pipeline.run([source], store, registry, pipeline.Options(targets=("km", "zh")), progress=clock)
-    seconds = time.perf_counter() - started
-    store.close()
+    try:
+        source = build(count, home / "input")
+        registry = Registry(Config.at(home))
+        registry.install_demo()
+        store = Store(f"sqlite:///{home / 'briefdesk.db'}")
+        clock = Clock()
+        started = time.perf_counter()
+        report = pipeline.run([source], store, registry, pipeline.Options(targets=("km", "zh")), progress=clock)
+        seconds = time.perf_counter() - started
+        store.close()
+    finally:  # (its store is about 1 MB a story)
+        shutil.rmtree(home, ignore_errors=True)
     stages = {name: clock.stage(name) for name in clock.marks}
     return {"stories": count, "stored": len(report.articles), "errors": len(report.errors),
             "seconds": round(seconds, 1), "stories_per_second": round(count / seconds, 1),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace as replace_options
 from pathlib import Path
 
 import click
@@ -44,7 +43,11 @@ def run_batch(paths, targets: list[str], budget, algorithm: str, decoding: optio
 
     err = Console(stderr=True)
     settings = decoding.settings() if not cluster else None
-    run_options = pipeline.Options(targets=targets, budget=budget, algorithm=algorithm, replace=replace)
+
+    def run_options(settings) -> pipeline.Options:
+        return pipeline.Options(targets=targets, budget=budget, algorithm=algorithm, decoding=settings,
+                                replace=replace)
+
     tasks: dict[str, int] = {}
     plain = None if err.is_terminal else PlainProgress()
     with Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -62,11 +65,9 @@ def run_batch(paths, targets: list[str], budget, algorithm: str, decoding: optio
 
             with dask_cluster.connect(cluster, config()) as workers:
                 settings = decoding.settings(resolved=workers.device(decoding.device))
-                report = pipeline.run(paths, store(), registry(), replace_options(run_options, decoding=settings),
-                                      progress, workers)
+                report = pipeline.run(paths, store(), registry(), run_options(settings), progress, workers)
         else:
-            report = pipeline.run(paths, store(), registry(), replace_options(run_options, decoding=settings),
-                                  progress)
+            report = pipeline.run(paths, store(), registry(), run_options(settings), progress)
     _print_report(report, targets)
     click.echo(options.describe(settings, _tuned(settings)))
     return report

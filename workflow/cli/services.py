@@ -144,15 +144,12 @@ def worker(beam_size, compute_type, device, threads, cluster, lease, poll, until
     the story in hand goes back to the queue, kept as far as it got, and the worker exits 0; the same signal
     again stops it at once.
     """
-    import contextlib
-    import threading
-
     from workflow import jobs, pipeline
     from workflow import worker as job_worker
 
     stop = threading.Event()
     _stop_on_signals(stop)
-    run_options = pipeline.Options(decoding=options.settings(beam_size, compute_type, threads, device))
+    decoding = options.Decoding(beam_size, compute_type, threads, device)
     with store().read() as session:
         waiting = jobs.counts(session)["queued"]
     click.echo(f"Briefdesk worker {job_worker.name()}: {options.counted(waiting, 'story', 'stories')} waiting "
@@ -163,8 +160,10 @@ def worker(beam_size, compute_type, device, threads, cluster, lease, poll, until
             from workflow import cluster as dask_cluster
 
             workers = stack.enter_context(dask_cluster.connect(cluster, config()))
-        done = job_worker.work(store(), registry(), run_options, lease=lease, poll=poll, until_idle=until_idle,
-                               stop=stop, cluster=workers, log=lambda line: click.echo(line),
+        # (on a cluster its GPU workers decide the device, as for `run --cluster`)
+        settings = decoding.settings(resolved=workers.device(device) if workers else None)
+        done = job_worker.work(store(), registry(), pipeline.Options(decoding=settings), lease=lease, poll=poll,
+                               until_idle=until_idle, stop=stop, cluster=workers, log=lambda line: click.echo(line),
                                story_seconds=story_seconds)
     click.echo(f"{options.counted(done, 'story', 'stories')} translated by this worker.")
 
