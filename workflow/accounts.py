@@ -90,6 +90,12 @@ def set_role(store: Store, username: str, role: str) -> None:
         _revoke(session, user.id)  # a CMS gets a new token for the new rights, as a browser logs in again
 
 
+def set_locale(store: Store, username: str, locale: str) -> None:
+    """Remember the interface language a user chose ("" forgets it); the app says which ones exist."""
+    with store.session() as session:
+        _user(session, username).locale = locale
+
+
 def exists(store: Store, username: str) -> bool:
     with store.read() as session:
         return session.scalar(select(User.id).where(User.username == normalize(username))) is not None
@@ -153,9 +159,11 @@ class Account:
 
     username: str
     role: str
+    locale: str = ""
+    """Their interface language, "" when they chose none."""
 
 
-_SESSION_USER = (select(LoginSession.created_at, LoginSession.seen_at, User.username, User.role)
+_SESSION_USER = (select(LoginSession.created_at, LoginSession.seen_at, User.username, User.role, User.locale)
                  .join(User, User.id == LoginSession.user_id).where(LoginSession.id == bindparam("digest")))
 """Built once: building the expression cost more CPU than running it."""
 
@@ -175,7 +183,7 @@ def session_user(store: Store, token: str, lifetimes: Lifetimes = Lifetimes()) -
     if now - row.seen_at > timedelta(minutes=1):
         with store.session() as session:
             session.execute(update(LoginSession).where(LoginSession.id == digest).values(seen_at=now))
-    return Account(row.username, row.role)
+    return Account(row.username, row.role, row.locale)
 
 
 def end_session(store: Store, token: str) -> None:
@@ -251,7 +259,7 @@ def token_account(store: Store, token: str, limit: RateLimit = RateLimit()) -> T
     wait = 0
     if row.window_count > limit.requests:
         wait = max(1, int((row.window_start + limit.window - now).total_seconds() + 0.999))
-    return TokenAccount(row.username, row.role, wait)
+    return TokenAccount(row.username, row.role, retry_after=wait)
 
 
 def _revoke(session, user_id: int) -> int:

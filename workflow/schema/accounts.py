@@ -18,6 +18,8 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
+    locale: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    """The review app's interface language they chose ("": none, their browser's is used)."""
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
