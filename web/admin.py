@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
 
 from web import store
 from web.auth import role_required
+from web.validators import length, required
+from web.words import ROLE_NAMES
 from workflow import accounts
 from workflow.vocabulary import ROLES
 
@@ -17,9 +20,9 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 class UserForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
-    role = SelectField("Role", choices=list(ROLES))
+    username = StringField(_l("Username"), validators=[required(), length(max=80)])
+    password = PasswordField(_l("Password"), validators=[required(), length(min=accounts.MIN_PASSWORD, max=200)])
+    role = SelectField(_l("Role"), choices=list(ROLES))  # the page names them in the interface language
 
 
 @blueprint.route("/users", methods=["GET", "POST"])
@@ -34,7 +37,8 @@ def users():
             flash(str(error), "error")
             status = 400
         else:
-            flash(f"Added {form.username.data} ({form.role.data}).", "info")
+            flash(_("Added %(user)s (%(role)s).", user=form.username.data,
+                    role=ROLE_NAMES[form.role.data]), "info")
             return redirect(url_for(".users"), 303)
     elif form.errors:
         status = 400
@@ -45,14 +49,14 @@ def users():
 @role_required("admin")
 def remove(username: str):
     if username == current_user.username:
-        flash("You cannot remove yourself.", "error")
+        flash(_("You cannot remove yourself."), "error")
         return redirect(url_for(".users"), 303)
     try:
         accounts.remove_user(store(), username)
     except accounts.AccountError as error:
         flash(str(error), "error")
     else:
-        flash(f"Removed {username}.", "info")
+        flash(_("Removed %(user)s.", user=username), "info")
     return redirect(url_for(".users"), 303)
 
 
@@ -65,6 +69,8 @@ def end_sessions(username: str):
     except accounts.AccountError as error:
         flash(str(error), "error")
     else:
-        tokens = "API tokens kept" if keep_tokens else "API tokens revoked"
-        flash(f"Ended {ended} session(s) of {username}; {tokens}.", "info")
+        flash((_("Ended %(sessions)s session(s) of %(user)s; API tokens kept.", sessions=ended, user=username)
+               if keep_tokens else
+               _("Ended %(sessions)s session(s) of %(user)s; API tokens revoked.", sessions=ended, user=username)),
+              "info")
     return redirect(url_for(".users"), 303)

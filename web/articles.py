@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_time
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from web import store, terms
 from web.auth import role_required
-from workflow import briefs, check_issues, queue, review
-from workflow.checks import CHECKS
+from web.words import check_name, language_name, status_name
+from workflow import briefs, check_issues, languages, queue, review
 from workflow.vocabulary import REVIEWERS
 
 blueprint = Blueprint("articles", __name__, url_prefix="/articles")
-
-CHECK_REASONS = {name: check.reason for name, check in CHECKS.items()}
-
 
 def _view(article_id: str):
     try:
@@ -37,7 +36,11 @@ def _page(article_id: str, *, status: int = 200, conflict: dict | None = None, s
              "sentences": len(chosen), "words": sum(len(row.english.split()) for row in chosen),
              "url": url_for(".choose", article_id=article_id)}
     return render_template("article.html", view=view, marked=terms.mark(view), conflict=conflict, stale=stale,
-                           refused=refused, refused_checks=refused_checks, comment=comment, reasons=CHECK_REASONS,
+                           stale_text=_stale(stale) if stale else "",
+                           text_labels={code: _("%(language)s text", language=language_name(code))
+                                        for code in view.languages},
+                           tags={code: languages.bcp47(code) for code in ("en", *view.languages)},
+                           refused=refused, refused_checks=refused_checks, comment=comment,
                            correction_for=correction_for, correction=correction,
                            next_id=next_id, brief=brief, token=generate_csrf(),
                            edit_url=url_for(".edit", article_id=article_id)), status
@@ -65,14 +68,14 @@ def edit(article_id: str):
                 abort(400)
             review.save_sentence(store(), article_id, lang, sentence_id, text, base, current_user.username)
     except review.Conflict as conflict:
-        flash("Someone else saved this item while you were editing. Compare and save again.", "error")
+        flash(_("Someone else saved this item while you were editing. Compare and save again."), "error")
         theirs = conflict.theirs
         return _page(article_id, status=409,
                      conflict={"lang": lang, "item": item, "theirs": theirs, "yours": conflict.yours})
     except review.ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303
-    flash("Saved.", "info")
+    flash(_("Saved."), "info")
     anchor = "brief-" + lang if item == "brief" else f"s{request.form.get('sentence_id')}"
     return redirect(url_for(".show", article_id=article_id, _anchor=anchor), 303)
 
@@ -89,13 +92,15 @@ def choose(article_id: str):
         briefs.choose(store(), article_id, sentence_id, in_brief, request.form.get("base_revision", 0, type=int),
                       current_user.username)
     except review.Conflict as conflict:
-        flash(f"{conflict.theirs.username} changed the brief's sentences at {conflict.theirs.created_at:%H:%M:%S} "
-              f"UTC (now {conflict.theirs.after or 'none'}); yours was not saved. Choose again.", "error")
+        flash(_("%(user)s changed the brief's sentences at %(time)s UTC (now %(sentences)s); yours was not saved. "
+                "Choose again.", user=conflict.theirs.username, time=format_time(conflict.theirs.created_at),
+                sentences=conflict.theirs.after or _("none")), "error")
         return redirect(url_for(".show", article_id=article_id, _anchor=f"s{sentence_id}")), 303
     except review.ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303
-    flash(f"Sentence {'added to' if in_brief else 'taken out of'} the brief; the briefs were rebuilt.", "info")
+    flash(_("Sentence added to the brief; the briefs were rebuilt.") if in_brief else
+          _("Sentence taken out of the brief; the briefs were rebuilt."), "info")
     return redirect(url_for(".show", article_id=article_id, _anchor=f"s{sentence_id}"), 303)
 
 
@@ -109,7 +114,8 @@ def dismiss(article_id: str):
     except check_issues.CheckIssueError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id), 303)
-    flash(f"{issue.lang}: dismissed “{issue.detail}” ({issue.check}).", "info")
+    flash(_("%(language)s: dismissed “%(detail)s” (%(check)s).", language=issue.lang, detail=issue.detail,
+            check=check_name(issue.check)), "info")
     return redirect(url_for(".show", article_id=article_id, _anchor=f"s{issue.sentence_id}"), 303)
 
 
@@ -128,23 +134,35 @@ def decide(article_id: str):
                       confirm_terms=request.form.get("confirm_terms") == "1",
                       confirm_checks=request.form.get("confirm_checks") == "1", correction=correction)
     except review.StaleDecision as stale:
-        flash(str(stale), "error")
+        flash(_stale(stale), "error")
         return _page(article_id, status=409, stale=stale)
-    except review.TermIssuesOpen as refused:
-        flash(str(refused), "error")
+    except review.TermIssuesOpen:
+        flash(_("%(language)s not approved: open term issues.", language=language_name(lang)), "error")
         return _page(article_id, status=409, refused=lang, **kept)
-    except review.CheckIssuesOpen as refused:
-        flash(str(refused), "error")
+    except review.CheckIssuesOpen:
+        flash(_("%(language)s not approved: open check issues.", language=language_name(lang)), "error")
         return _page(article_id, status=409, refused_checks=lang, **kept)
-    except review.CorrectionNoteNeeded as refused:
-        flash(str(refused), "error")
+    except review.CorrectionNoteNeeded:
+        flash(_("%(language)s not approved: its published text changed, so readers need a correction note.",
+                language=language_name(lang)), "error")
         return _page(article_id, status=409, **kept)
     except review.ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303
-    flash(f"{lang}: {decision}.", "info")
+    flash(_("%(language)s: %(decision)s.", language=lang, decision=status_name(decision)), "info")
     if request.form.get("then") == "next":
         following = queue.next_article(store(), article_id)
         if following:
             return redirect(url_for(".show", article_id=following), 303)
     return redirect(url_for(".show", article_id=article_id), 303)
+
+
+def _stale(stale: review.StaleDecision) -> str:
+    """``StaleDecision``'s message, in the interface language."""
+    language = language_name(stale.lang)
+    if stale.latest is None:
+        return _("A new translation arrived after you opened this page; read the current %(language)s text and "
+                 "decide again.", language=language)
+    return _("%(user)s saved a change at %(time)s UTC after you opened this page; read the current %(language)s "
+             "text and decide again.", user=stale.latest.username, time=format_time(stale.latest.created_at),
+             language=language)

@@ -12,20 +12,24 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import quote, urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from web import store
+from web.i18n import N_
 from workflow import accounts
 from workflow.vocabulary import REVIEWERS
 
 blueprint = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in."
+login_manager.login_message = N_("Please log in.")
+login_manager.localize_callback = _
 login_manager.session_protection = "strong"
 
 
@@ -35,6 +39,8 @@ class SessionUser(UserMixin):
     """The session's token: what the cookie holds, and what identifies the user to Flask-Login."""
     username: str
     role: str
+    locale: str = ""
+    """Their interface language ("": the browser's), read with the session on every request."""
 
     def get_id(self) -> str:
         return self.token
@@ -58,7 +64,7 @@ def load_user(token: str) -> SessionUser | None:
     lifetimes = accounts.Lifetimes(idle=timedelta(minutes=config.session_idle_minutes),
                                    absolute=timedelta(hours=config.session_hours))
     user = accounts.session_user(store(), token, lifetimes)
-    return SessionUser(token, user.username, user.role) if user else None
+    return SessionUser(token, user.username, user.role, user.locale) if user else None
 
 
 def role_required(*roles: str):
@@ -78,8 +84,8 @@ def role_required(*roles: str):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -90,17 +96,20 @@ def login():
         address, username = request.remote_addr or "?", form.username.data
         wait = accounts.login_wait(store(), address, username)
         if wait:
-            flash(f"Too many failed logins. Try again in {wait} seconds.", "error")
+            flash(_("Too many failed logins. Try again in %(seconds)s seconds.", seconds=wait), "error")
             return render_template("login.html", form=form), 429, {"Retry-After": str(wait)}
         limited = accounts.address_limited(store(), address)
         user = accounts.authenticate(store(), username, form.password.data)
         if user is not None:
             accounts.login_succeeded(store(), address, username)
-            login_user(SessionUser(accounts.start_session(store(), user.id), user.username, user.role))
+            locale = user.locale or session.get("locale", "")
+            if locale != user.locale:  # chosen on the login page: kept in the account from now on
+                accounts.set_locale(store(), user.username, locale)
+            login_user(SessionUser(accounts.start_session(store(), user.id), user.username, user.role, locale))
             return redirect(safe_next(request.args.get("next", "")) or url_for("queue.index"))
         accounts.login_failed(store(), address, username)
-        flash("Too many failed logins from this address. Wait a few minutes and try again." if limited
-              else "Wrong username or password.", "error")
+        flash(_("Too many failed logins from this address. Wait a few minutes and try again.") if limited
+              else _("Wrong username or password."), "error")
         status = 429 if limited else 401
     return render_template("login.html", form=form), status
 
@@ -110,7 +119,7 @@ def logout():
     if current_user.is_authenticated:
         accounts.end_session(store(), current_user.token)
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 

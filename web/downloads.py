@@ -4,6 +4,7 @@ formats asked for, with or without the English originals) or JSON."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from web import store
@@ -48,9 +49,9 @@ def bulk_zip():
     (the page's form sends a hidden ``english=0`` before its checkbox's ``english=1``: the last one counts)."""
     formats = request.args.getlist("format") or documents.names()
     if any(ext not in documents.names() for ext in formats):
-        abort(400, f"format: choose from {', '.join(documents.names())}")
+        abort(400, _("format: choose from %(formats)s", formats=", ".join(documents.names())))
     english = request.args.getlist("english")[-1:] != ["0"]
-    data, _ = export.approved_zip(store(), formats, english=english, imprint=_imprint())
+    data, _count = export.approved_zip(store(), formats, english=english, imprint=_imprint())
     return _attachment(data, "application/zip", "briefdesk-approved.zip")
 
 

@@ -8,13 +8,18 @@ import re
 from functools import lru_cache
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
 
 from web import store
 from web.auth import role_required
+from web.validators import length, required
+from web.words import language_name
 from workflow import glossary, languages
 from workflow.glossary import edits
 from workflow.vocabulary import REVIEWERS
@@ -25,10 +30,10 @@ SHOWN = 500
 
 
 class EntryForm(FlaskForm):
-    en = StringField("English term", validators=[DataRequired(), Length(max=glossary.MAX_TERM)])
-    variants = TextAreaField("Other English spellings (one a line)", validators=[Length(max=4000)])
-    case_sensitive = BooleanField("Match capitals exactly", default=True)
-    note = TextAreaField("Note", validators=[Length(max=4000)])
+    en = StringField(_l("English term"), validators=[required(), length(max=glossary.MAX_TERM)])
+    variants = TextAreaField(_l("Other English spellings (one a line)"), validators=[length(max=4000)])
+    case_sensitive = BooleanField(_l("Match capitals exactly"), default=True)
+    note = TextAreaField(_l("Note"), validators=[length(max=4000)])
 
     def approved(self, code: str):
         return self[f"approved_{code}"]
@@ -42,10 +47,11 @@ def _form_class(targets: tuple[str, ...]) -> type[EntryForm]:
     """The entry form with an approved and a forbidden field per target language (languages can be added)."""
     fields = {}
     for code in targets:
-        name = languages.label(code)
-        fields[f"approved_{code}"] = StringField(f"{name}: approved form", validators=[Length(max=glossary.MAX_TERM)])
-        fields[f"forbidden_{code}"] = TextAreaField(f"{name}: forbidden forms (one a line)",
-                                                    validators=[Length(max=4000)])
+        name = LazyString(language_name, code)  # in the language of the page that shows the form
+        fields[f"approved_{code}"] = StringField(_l("%(language)s: approved form", language=name),
+                                                 validators=[length(max=glossary.MAX_TERM)])
+        fields[f"forbidden_{code}"] = TextAreaField(_l("%(language)s: forbidden forms (one a line)", language=name),
+                                                    validators=[length(max=4000)])
     return type("EntryFormWithLanguages", (EntryForm,), fields)
 
 
@@ -88,14 +94,14 @@ def summary(data: dict | None) -> str:
         return "—"
     parts = [data["en"]]
     if data.get("variants"):
-        parts.append("also " + ", ".join(data["variants"]))
+        parts.append(_("also %(spellings)s", spellings=", ".join(data["variants"])))
     for code, form in data.get("forms", {}).items():
-        forbidden = f" (not {', '.join(form['forbidden'])})" if form.get("forbidden") else ""
+        forbidden = _(" (not %(forms)s)", forms=", ".join(form["forbidden"])) if form.get("forbidden") else ""
         parts.append(f"{code}: {form['approved']}{forbidden}")
     if not data.get("case_sensitive", True):
-        parts.append("any capitals")
+        parts.append(_("any capitals"))
     if data.get("note"):
-        parts.append(f"note: {data['note']}")
+        parts.append(_("note: %(note)s", note=data["note"]))
     return " · ".join(parts)
 
 
@@ -150,7 +156,7 @@ def delete(term_id: str):
     except glossary.GlossaryError as error:
         flash(str(error), "error")
         return redirect(url_for(".index"), 303)
-    flash(f"Deleted “{removed.en}”. {_checked(report)}", "info")
+    flash(_("Deleted “%(term)s”.", term=removed.en) + " " + _checked(report), "info")
     return redirect(url_for(".index"), 303)
 
 
@@ -163,18 +169,20 @@ def _save(form: EntryForm, term_id: int = 0) -> glossary.Entry | None:
         form.form_errors.append(str(error))
         return None
     if action == "same":
-        flash(f"“{saved.en}” is unchanged.", "info")
+        flash(_("“%(term)s” is unchanged.", term=saved.en), "info")
     else:
-        flash(f"{'Added' if action == 'add' else 'Saved'} “{saved.en}”. {_checked(report)}", "info")
+        done = _("Added “%(term)s”.", term=saved.en) if action == "add" else _("Saved “%(term)s”.", term=saved.en)
+        flash(done + " " + _checked(report), "info")
     return saved
 
 
 def _checked(report: glossary.CheckReport) -> str:
     if not report.articles:
-        return "No stored translation names it."
+        return _("No stored translation names it.")
     issues = ", ".join(f"{code} {count}" for code, count in sorted(report.issues.items()) if count)
-    return (f"Re-checked {report.articles} article{'s' if report.articles != 1 else ''}: "
-            + (f"open term issues {issues}." if issues else "no open term issues."))
+    checked = ngettext("Re-checked %(num)d article:", "Re-checked %(num)d articles:", report.articles)
+    return checked + " " + (_("open term issues %(issues)s.", issues=issues) if issues else
+                            _("no open term issues."))
 
 
 def _number(term_id: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 
 from web import store
 from web.auth import role_required
@@ -19,7 +20,7 @@ blueprint = Blueprint("stats", __name__)
 def index():
     since, until, problems = _day("since"), _day("until"), []
     if since is False or until is False:
-        problems.append("Dates are YYYY-MM-DD.")
+        problems.append(_("Dates are YYYY-MM-DD."))
         since = until = None
     rows = post_edit(store(), since, until + timedelta(days=1) if until else None)
     return render_template("stats.html", rows=rows, since=request.args.get("since", ""),

@@ -9,14 +9,16 @@ nobody has worked on it (``articles.store``).
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import Length
 
 from web import store
 from web.auth import role_required
+from web.validators import length
 from workflow import corpus, jobs, pipeline
 from workflow.errors import BriefdeskError
 from workflow.vocabulary import REVIEWERS
@@ -28,11 +30,11 @@ MAX_UPLOAD = 20_000_000
 
 
 class StoryForm(FlaskForm):
-    title = StringField("Title", validators=[Length(max=500)])
-    text = TextAreaField("Story", validators=[Length(max=corpus.MAX_ARTICLE_BYTES)])
-    upload = FileField("…or a file (.txt, .md, .html, .json, .jsonl, .docx)")
-    replace = BooleanField("A story in a JSON file whose id is taken replaces that story, if nobody has worked on "
-                           "it (otherwise it is kept under a new id)")
+    title = StringField(_l("Title"), validators=[length(max=500)])
+    text = TextAreaField(_l("Story"), validators=[length(max=corpus.MAX_ARTICLE_BYTES)])
+    upload = FileField(_l("…or a file (.txt, .md, .html, .json, .jsonl, .docx)"))
+    replace = BooleanField(_l("A story in a JSON file whose id is taken replaces that story, if nobody has worked "
+                              "on it (otherwise it is kept under a new id)"))
 
 
 def allow_uploads() -> None:
@@ -57,7 +59,7 @@ def new():
                      "text": form.text.data}
             items = [corpus.from_record(story, "the form", "story")]
         else:
-            items = [corpus.Rejected("Story", "paste its text or choose a file")]
+            items = [corpus.Rejected(_("Story"), _("paste its text or choose a file"))]
         problems = [f"{item.source}: {item.reason}" for item in items if isinstance(item, corpus.Rejected)]
         documents = [item for item in items if isinstance(item, corpus.Document)]
         if documents and not problems:
@@ -70,7 +72,7 @@ def new():
                 problems.append(str(error))
             else:
                 for result in added:
-                    flash(f"Added {result.title!r} ({result.external_id}): translating…"
+                    flash(_("Added “%(title)s” (%(id)s): translating…", title=result.title, id=result.external_id)
                           + (f" {result.note}" if result.note else ""), "info")
                 current_app.logger.info("%s added %d stories", current_user.username, len(added))
                 return redirect(url_for("queue.index"), 303)
@@ -86,7 +88,7 @@ def retry():
     article_id = request.form.get("article_id", "")
     try:
         jobs.retry(store(), article_id)
-        flash(f"{article_id}: queued again for translation.", "info")
+        flash(_("%(id)s: queued again for translation.", id=article_id), "info")
     except BriefdeskError as error:
         flash(str(error), "error")
     return redirect(url_for("queue.index"), 303)

@@ -10,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import count
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
+from web.i18n import interface
+from web.words import language_name
 from workflow import glossary, languages
 from workflow.review import ArticleView
 
 _MARK = Markup('<mark class="{0}" tabindex="0" data-term="{1}" aria-describedby="tip-{2}">{3}'
-               '<span class="term-tip" role="tooltip" id="tip-{2}" lang="en">{4}</span></mark>')
+               '<span class="term-tip" role="tooltip" id="tip-{2}" lang="{5}">{4}</span></mark>')
 
 
 @dataclass
@@ -36,6 +39,7 @@ def mark(view: ArticleView) -> Marked:
     named = glossary.Glossary(dict.fromkeys(o.entry for row in view.rows for o in row.terms))
     numbers = count(1)  # popover ids, unique on the page
     tips: dict[glossary.Entry, Markup] = {}
+    interface_lang = interface().bcp47  # the popover's words are the interface's
 
     def tip(entry: glossary.Entry) -> Markup:
         if entry not in tips:
@@ -49,7 +53,7 @@ def mark(view: ArticleView) -> Marked:
         if not row.terms:
             continue
         marked.english[row.sentence_id] = _join(row.english, [(o.start, o.end, o.entry, "term") for o in row.terms],
-                                                tip, numbers)
+                                                tip, numbers, interface_lang)
         entries = list(dict.fromkeys(o.entry for o in row.terms))
         for code, cell in row.cells.items():
             # Forbidden variants an editor wrote are marked too, as stand-in entries mapped back to the real one.
@@ -60,22 +64,23 @@ def mark(view: ArticleView) -> Marked:
                 marked.cells[(code, row.sentence_id)] = _join(
                     cell.text, [(start, end, stand_ins.get(entry, entry),
                                  "term forbidden" if entry in stand_ins else "term") for start, end, entry in spans],
-                    tip, numbers)
+                    tip, numbers, interface_lang)
     return marked
 
 
 def describe(entry: glossary.Entry) -> Markup:
     """The popover's content: the English (and other spellings), each language's approved and forbidden forms,
     the note."""
-    parts = [Markup("<strong>{0}</strong>").format(entry.en)]
+    parts = [Markup('<strong lang="en">{0}</strong>').format(entry.en)]
     if entry.variants:
-        parts.append(Markup('<span class="tip-line muted">also {0}</span>').format(", ".join(entry.variants)))
+        parts.append(Markup('<span class="tip-line muted">{0} <span lang="en">{1}</span></span>').format(
+            _("also"), ", ".join(entry.variants)))
     for code, form in sorted(entry.forms.items()):
         tag = languages.bcp47(code)
         line = Markup('<span class="tip-line">{0}: <span lang="{1}">{2}</span>').format(
-            languages.label(code), tag, form.approved)
+            language_name(code), tag, form.approved)
         if form.forbidden:
-            line += Markup(' <span class="tip-not">not</span> ') + Markup(", ").join(
+            line += Markup(' <span class="tip-not">{0}</span> ').format(_("not")) + Markup(", ").join(
                 Markup('<del lang="{0}">{1}</del>').format(tag, f) for f in form.forbidden)
         parts.append(line + Markup("</span>"))
     if entry.note:
@@ -83,11 +88,11 @@ def describe(entry: glossary.Entry) -> Markup:
     return Markup("").join(parts)
 
 
-def _join(text: str, spans: list[tuple[int, int, glossary.Entry, str]], tip, numbers) -> Markup:
+def _join(text: str, spans: list[tuple[int, int, glossary.Entry, str]], tip, numbers, tip_lang: str) -> Markup:
     pieces, position = [], 0
     for start, end, entry, css in spans:
         pieces.append(Markup.escape(text[position:start]))
-        pieces.append(_MARK.format(css, entry.id, next(numbers), text[start:end], tip(entry)))
+        pieces.append(_MARK.format(css, entry.id, next(numbers), text[start:end], tip(entry), tip_lang))
         position = end
     pieces.append(Markup.escape(text[position:]))
     return Markup("").join(pieces)

@@ -4,24 +4,26 @@ the Atom feeds are public."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from web import store
 from web.auth import role_required
+from web.validators import length, required
 from workflow import events, feeds, webhooks
 
 blueprint = Blueprint("webhooks", __name__, url_prefix="/admin/publishing")
 
 
 class WebhookForm(FlaskForm):
-    url = StringField("URL", validators=[DataRequired(), Length(max=2000)])
-    secret = StringField("Secret (at least 16 characters; empty: one is made)", validators=[Length(max=200)])
-    kinds = SelectMultipleField("Events (none: all)", choices=list(events.KINDS), widget=ListWidget(prefix_label=False),
-                                option_widget=CheckboxInput())
+    url = StringField(_l("URL"), validators=[required(), length(max=2000)])
+    secret = StringField(_l("Secret (at least 16 characters; empty: one is made)"), validators=[length(max=200)])
+    kinds = SelectMultipleField(_l("Events (none: all)"), choices=list(events.KINDS),
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
 
 @blueprint.route("", methods=["GET", "POST"])
@@ -37,8 +39,8 @@ def page():
             flash(str(error), "error")
             status = 400
         else:
-            shown = "" if form.secret.data else f" Its secret (shown once): {secret}"
-            flash(f"Added webhook {webhook_id}.{shown}", "info")
+            flash(_("Added webhook %(id)s.", id=webhook_id) if form.secret.data else
+                  _("Added webhook %(id)s. Its secret (shown once): %(secret)s", id=webhook_id, secret=secret), "info")
             return redirect(url_for(".page"), 303)
     elif form.errors:
         status = 400
@@ -55,7 +57,8 @@ def test(webhook_id: int):
     except webhooks.WebhookError as error:
         flash(str(error), "error")
     else:
-        flash(f"Test sent to webhook {webhook_id}: {attempt.error or f'HTTP {attempt.code}'}",
+        answer = attempt.error or f"HTTP {attempt.code}"
+        flash(_("Test sent to webhook %(id)s: %(answer)s", id=webhook_id, answer=answer),
               "error" if attempt.error else "info")
     return redirect(url_for(".page"), 303)
 
@@ -63,7 +66,7 @@ def test(webhook_id: int):
 @blueprint.post("/<int:webhook_id>/resend")
 @role_required("admin")
 def resend(webhook_id: int):
-    flash(f"{webhooks.resend(store(), webhook_id)} failed deliveries will be sent again.", "info")
+    flash(_("%(count)s failed deliveries will be sent again.", count=webhooks.resend(store(), webhook_id)), "info")
     return redirect(url_for(".page"), 303)
 
 
@@ -75,7 +78,7 @@ def remove(webhook_id: int):
     except webhooks.WebhookError as error:
         flash(str(error), "error")
     else:
-        flash(f"Removed webhook {webhook_id}.", "info")
+        flash(_("Removed webhook %(id)s.", id=webhook_id), "info")
     return redirect(url_for(".page"), 303)
 
 
@@ -84,6 +87,6 @@ def remove(webhook_id: int):
 def public_feeds():
     on = request.form.get("public") == "on"
     feeds.set_public(store(), on)
-    flash("The feeds are public: anyone with the address reads them." if on
-          else "The feeds need a login or an API token.", "info")
+    flash(_("The feeds are public: anyone with the address reads them.") if on
+          else _("The feeds need a login or an API token."), "info")
     return redirect(url_for(".page"), 303)

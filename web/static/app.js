@@ -20,15 +20,16 @@ document.addEventListener("keydown", (event) => {
 });
 
 // Approving a language with open term or check issues asks first; the answer ticks the form's "approve
-// despite" box (without script, the server refuses and the page offers the box).
+// despite" box (without script, the server refuses and the page offers the box). The questions come with the
+// page, in its interface language.
 document.addEventListener("submit", (event) => {
   const form = event.target;
   const approving = event.submitter && event.submitter.value === "approved";
-  const asks = [["confirm_terms", form.dataset.termIssues, "term"], ["confirm_checks", form.dataset.checkIssues, "check"]];
-  for (const [name, count, kind] of asks) {
+  const asks = [["confirm_terms", form.dataset.askTerms], ["confirm_checks", form.dataset.askChecks]];
+  for (const [name, question] of asks) {
     const confirmBox = form.querySelector(`input[name=${name}]`);
     if (approving && confirmBox && !confirmBox.checked) {
-      if (!window.confirm(`Approve despite ${count} open ${kind} issue(s)?`)) {
+      if (!window.confirm(question)) {
         event.preventDefault();
         return;
       }
