@@ -273,3 +273,19 @@ def live_server():
     yield start
     for server in servers:
         server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright, one per test file (starting one takes a second); each test opens
+    fresh contexts of its own. Skips where Playwright or Chromium is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        pytest.skip("Debian chromium not installed")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web_client import browser_login
+
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason="Debian chromium not installed")]
@@ -32,17 +34,6 @@ def server(reviewed_store, config, registry, tmp_path, live_server):
     return live_server(create_app(config))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium for the file (starting one takes a second); each test gets a fresh context of its own."""
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(server, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
@@ -54,21 +45,13 @@ def page(server, browser):
     context.close()
 
 
-def _log_in(page, server, name="eddie"):
-    page.goto(server + "/login")
-    page.fill("#username", name)
-    page.fill("#password", f"{name}-password")
-    page.click("button[type=submit]")
-    page.wait_for_selector("table.queue")
-
-
 def test_editor_corrects_approves_and_downloads(server, page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(server + "/")
     assert "/login" in page.url
     page.fill("#username", "eddie")
     page.fill("#password", "eddie-password")
-    page.click("button[type=submit]")
+    page.click("form:has(#password) button[type=submit]")
     page.wait_for_selector("table.queue")
     page.screenshot(path=str(ARTIFACTS / "queue.png"))
 
@@ -150,7 +133,7 @@ _BROKEN_HEADING_WORDS = """() => [...document.querySelectorAll('th')].flatMap(th
 
 def test_a_laptop_screen_headings_whole_chips_explained_error_page_and_api_docs(server, page):
     page.set_viewport_size({"width": 1366, "height": 768})
-    _log_in(page, server, "ada")
+    browser_login(page, server, "ada")
     for path in ("/", "/stats", "/glossary", "/admin/users", "/admin/publishing", "/approved", "/docs/api"):
         page.goto(server + path)
         assert page.evaluate(_BROKEN_HEADING_WORDS) == [], path
@@ -175,7 +158,7 @@ def test_a_laptop_screen_headings_whole_chips_explained_error_page_and_api_docs(
 
 
 def test_script_in_article_text_never_runs(server, page):
-    _log_in(page, server)
+    browser_login(page, server)
     page.goto(server + "/articles/hostile")
     page.wait_for_selector("table.aligned")
     english = page.locator("table.aligned td[lang=en]").all_inner_texts()  # the headline row, then the sentences
@@ -201,7 +184,7 @@ def test_glossary_terms_show_their_entry_and_approval_asks_first(server, page, r
                                            note="Foreign minister 1998–2016"), "ada")
     edits.save_entry(reviewed_store, Entry("John Kerry", {"zh": Form("克里国务卿")}), "ada")
     ARTIFACTS.mkdir(exist_ok=True)
-    _log_in(page, server)
+    browser_login(page, server)
     page.select_option("#issues", "terms")
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**issues=terms**")
@@ -269,7 +252,7 @@ def test_a_story_pasted_in_the_browser_reaches_the_cms_as_an_approved_brief(serv
     stop = threading.Event()
     working = threading.Thread(target=worker.work, args=(reviewed_store, registry),
                                kwargs={"poll": 0.2, "stop": stop, "log": lambda _: None}, daemon=True)
-    _log_in(page, server)
+    browser_login(page, server)
 
     page.click("nav >> text=Add a story")
     # Sentences the demo models know, so the translations are real ones.
@@ -330,7 +313,7 @@ def test_a_changed_number_is_marked_where_it_is_and_dismissed_in_place(server, p
     review.save_sentence(reviewed_store, ARTICLE, "zh", row.sentence_id, cell.text.replace("2017", "2016"),
                          cell.revision_id, "erin")
     ARTIFACTS.mkdir(exist_ok=True)
-    _log_in(page, server)
+    browser_login(page, server)
     page.goto(f"{server}/articles/{ARTICLE}")
     flagged = page.locator("td.check-issue[lang=zh-Hans]")
     assert flagged.count() == 1

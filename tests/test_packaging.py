@@ -1,5 +1,5 @@
 """Installed, not only cloned: the built wheel alone (no repository beside it) carries the demo models, the
-sample corpus and the migrations, and its commands work from anywhere."""
+sample corpus, the migrations and the compiled interface catalogs, and its commands work from anywhere."""
 
 import json
 import os
@@ -18,10 +18,12 @@ REPO = Path(__file__).resolve().parent.parent
 def installed(tmp_path_factory) -> Path:
     """The wheel built from this checkout, unpacked into a folder that shadows the editable install."""
     folder = tmp_path_factory.mktemp("wheel")
-    # Built from a copy: setuptools writes build/ and briefdesk.egg-info/ beside the sources it builds.
+    # Built from a copy: setuptools writes build/ and briefdesk.egg-info/ beside the sources it builds. The
+    # compiled catalogs are left out: the build itself must make them.
     source = folder / "source"
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "artifacts"))
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "artifacts", "*.mo",
+        "node_modules"))
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                             str(source), "-w", str(folder / "dist")], capture_output=True, text=True)
     assert built.returncode == 0, built.stdout + built.stderr
@@ -43,7 +45,8 @@ def test_the_wheel_carries_sample_corpus_models_and_migrations(installed):
     assert {"workflow/sample/voa-cambodia-2018.en.jsonl", "workflow/sample/hor-namhong-china-visit.en.txt",
             "workflow/sample/README.md", "workflow/sample/parallel/reference-translations.tsv",
             "workflow/demo/translate-en_km-demo.argosmodel", "web/templates/article.html",
-            "workflow/migrations/versions/0005_login_failures.py", "workflow/migrations/script.py.mako"} <= names
+            "workflow/migrations/versions/0005_login_failures.py", "workflow/migrations/script.py.mako",
+            "web/translations/km/LC_MESSAGES/messages.mo", "web/translations/zh/LC_MESSAGES/messages.mo"} <= names
 
 
 def test_installed_commands_work_outside_the_clone(installed, tmp_path):

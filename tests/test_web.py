@@ -100,7 +100,7 @@ def test_a_search_past_the_count_limit_pages_without_counting(reviewed_store, co
     assert "More than 1 articles match" in html and "<strong>" not in html.split('aria-label="Translations')[1][:2000]
     assert html.count('<td><a href="/articles/') == 3 and 'rel="next"' not in html
     counted = client.get("/?q=Namhong").get_data(as_text=True)  # one story: under the limit, counted
-    assert "1 articles" in counted and re.search(r"chip-new\">new</span> <strong>2</strong>", counted)
+    assert "1 article<" in counted and re.search(r"chip-new\">new</span> <strong>2</strong>", counted)
 
 
 def test_article_page_is_aligned_labelled_and_flags_low_confidence(app):

@@ -1,6 +1,7 @@
 """Logging in and posting forms as a browser does, with the page's real CSRF token: one copy for every test.
 
-``login``, ``post`` and ``decide`` drive Flask's test client; ``login_opener`` a live server over HTTP.
+``login``, ``post`` and ``decide`` drive Flask's test client; ``login_opener`` a live server over HTTP;
+``browser_login`` a Playwright page.
 """
 
 from __future__ import annotations
@@ -62,3 +63,12 @@ def login_opener(base: str, name: str, password: str | None = None) -> urllib.re
     form = {"username": name, "password": password or f"{name}-password", "csrf_token": csrf_token(page)}
     opener.open(base + "/login", urllib.parse.urlencode(form).encode(), timeout=30).close()
     return opener
+
+
+def browser_login(page, base: str, name: str = "eddie") -> None:
+    """Log in at ``base`` in a Playwright page, as a person does, and wait for the queue."""
+    page.goto(base + "/login")
+    page.fill("#username", name)
+    page.fill("#password", f"{name}-password")
+    page.click("form:has(#password) button[type=submit]")  # not the language menu's button
+    page.wait_for_selector("table.queue")
