@@ -94,7 +94,9 @@ def test_every_page_in_the_interface_language_with_no_serious_accessibility_viol
         report.append(f"{name}: {len(serious)} serious/critical, {len(violations) - len(serious)} minor")
         if serious:
             found[name] = serious
-    print(f"\naxe-core {code} ({', '.join(WCAG_AA)}): " + "; ".join(report))
+    summary = f"axe-core {code} ({', '.join(WCAG_AA)}): " + "; ".join(report)
+    print("\n" + summary)  # shown with -s; kept in tests/artifacts for a CI log to show
+    (ARTIFACTS / f"axe-{code}.txt").write_text(summary + "\n")
     assert not found, found
     if code == "km":
         assert page.evaluate("[...document.fonts].some(f => f.family.includes('Noto Sans Khmer Web') && "

@@ -92,6 +92,17 @@ def test_a_language_chosen_before_login_is_kept_by_the_account(app, reviewed_sto
         assert session.query(User).filter_by(username="erin").one().locale == "zh"
 
 
+def test_a_language_left_by_the_last_users_logout_is_not_taken_by_the_next(app, reviewed_store):
+    client = login(app, "eddie")
+    choose(client, "km")
+    client.post("/logout", data={"csrf_token": token(client, "/")})
+    client.post("/login", data={"username": "erin", "password": "erin-password", "csrf_token": token(client)})
+    with reviewed_store.session() as session:
+        from workflow.store import User
+
+        assert session.query(User).filter_by(username="erin").one().locale == ""
+
+
 def test_the_menu_needs_its_csrf_token_and_goes_back_only_to_this_site(app):
     client = login(app, "eddie")
     assert client.post("/interface-language", data={"locale": "km"}).status_code == 400
@@ -125,3 +136,26 @@ def test_the_api_and_its_errors_stay_english(app):
     missing = client.get("/api/v1/articles/no-such-story", headers={"Accept-Language": "km"})
     assert missing.status_code == 404 and missing.is_json
     assert re.fullmatch(r"[ -~]+", missing.get_json()["error"]), "an English message"
+
+
+def test_fixed_words_are_written_into_each_languages_template_and_the_rest_stay_calls():
+    from web.localized import write_in
+
+    khmer = words("km")
+    source = ("<h1>{{ _('Review queue') }}</h1><p>{{ _('page %(page)s', page=1) }}</p>"
+              "<b>{{ _('Not a msgid, 100%% sure') }}</b>{{- _('Queue') }}")
+    written = write_in(source, "km")
+    assert written.startswith(f"<h1>{khmer.gettext('Review queue')}</h1>")
+    assert "{{ _('page %(page)s', page=1) }}" in written  # values: still a call
+    assert "<b>Not a msgid, 100% sure</b>" in written  # untranslated: the English, as the call renders it
+    assert "{{- _('Queue') }}" in written  # whitespace control: left to the call
+    assert write_in("{{ _('Review queue') }}", "en") == "Review queue"
+
+
+def test_pages_are_rendered_from_their_languages_template(app):
+    client = login(app, "eddie")
+    choose(client, "zh")
+    page = client.get("/").get_data(as_text=True)
+    assert f"<h1>{words('zh').gettext('Review queue')}</h1>" in page
+    loaded = {name for _loader, name in app.jinja_env.cache.keys()}
+    assert {"zh:queue.html", "zh:base.html"} <= loaded

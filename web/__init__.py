@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import quote
 
 from flask import Flask, request
 
+from web.localized import LocalizedEnvironment
 from workflow import documents, languages
 from workflow.config import Config
 from workflow.store import Store
@@ -21,6 +23,7 @@ from workflow.store import Store
 def create_app(config: Config, overrides: dict | None = None) -> Flask:
     """The review app over ``config``'s store; ``overrides`` set Flask settings (tests)."""
     app = Flask(__name__)
+    app.jinja_environment = LocalizedEnvironment  # templates compiled once per interface language (web.localized)
     app.config.update(
         SECRET_KEY=_secret_key(config.home),
         SESSION_COOKIE_HTTPONLY=True,
@@ -91,9 +94,14 @@ def page_links() -> dict[str, str]:
     return links
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._~/-]+\Z")
+"""What ``quote(…, safe="/")`` leaves as it is: nearly every id, and a match is quicker than quoting."""
+
+
 def article_url(article_id: str) -> str:
     """``url_for('articles.show', …)`` without the routing machinery (ids are constrained at ingest)."""
-    return f"{request.script_root}/articles/{quote(article_id, safe='/')}"
+    path = article_id if _PLAIN_ID.match(article_id) else quote(article_id, safe="/")
+    return f"{request.script_root}/articles/{path}"
 
 
 def store() -> Store:

@@ -12,7 +12,7 @@ from wtforms import PasswordField, SelectField, StringField
 from web import store
 from web.auth import role_required
 from web.validators import length, required
-from web.words import ROLE_NAMES
+from web.words import role_name
 from workflow import accounts
 from workflow.vocabulary import ROLES
 
@@ -38,7 +38,7 @@ def users():
             status = 400
         else:
             flash(_("Added %(user)s (%(role)s).", user=form.username.data,
-                    role=ROLE_NAMES[form.role.data]), "info")
+                    role=role_name(form.role.data)), "info")
             return redirect(url_for(".users"), 303)
     elif form.errors:
         status = 400

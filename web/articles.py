@@ -114,8 +114,8 @@ def dismiss(article_id: str):
     except check_issues.CheckIssueError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id), 303)
-    flash(_("%(language)s: dismissed “%(detail)s” (%(check)s).", language=issue.lang, detail=issue.detail,
-            check=check_name(issue.check)), "info")
+    flash(_("%(language)s: dismissed “%(detail)s” (%(check)s).", language=language_name(issue.lang),
+            detail=issue.detail, check=check_name(issue.check)), "info")
     return redirect(url_for(".show", article_id=article_id, _anchor=f"s{issue.sentence_id}"), 303)
 
 
@@ -149,7 +149,7 @@ def decide(article_id: str):
     except review.ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303
-    flash(_("%(language)s: %(decision)s.", language=lang, decision=status_name(decision)), "info")
+    flash(_("%(language)s: %(decision)s.", language=language_name(lang), decision=status_name(decision)), "info")
     if request.form.get("then") == "next":
         following = queue.next_article(store(), article_id)
         if following:

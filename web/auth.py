@@ -18,10 +18,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
 
 from web import store
 from web.i18n import N_
+from web.validators import length, required
 from workflow import accounts
 from workflow.vocabulary import REVIEWERS
 
@@ -84,8 +84,8 @@ def role_required(*roles: str):
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    username = StringField(_l("Username"), validators=[required(), length(max=80)])
+    password = PasswordField(_l("Password"), validators=[required(), length(max=200)])
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -102,6 +102,9 @@ def login():
         user = accounts.authenticate(store(), username, form.password.data)
         if user is not None:
             accounts.login_succeeded(store(), address, username)
+            chosen_here = session.pop("locale_to_keep", False)
+            if not chosen_here:
+                session.pop("locale", None)  # the last user's, left by their logout: not this one's
             locale = user.locale or session.get("locale", "")
             if locale != user.locale:  # chosen on the login page: kept in the account from now on
                 accounts.set_locale(store(), user.username, locale)

@@ -34,7 +34,8 @@ def page(error: HTTPException):
     # Werkzeug's description for 400s raised with a reason (abort(400, "format: choose…")) says what was wrong.
     said = error.description if code == 400 and error.description != type(error).description else None
     if isinstance(error, CSRFError):  # Flask-WTF's reasons are English only
-        said = _l("The form was open too long or came from another site: reload the page and try again.")
+        said = _l("The form could not be checked (open too long, sent from another site, or cookies are off): "
+                  "reload the page and try again.")
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]  # e.g. a 405's Allow
     return render_template("error.html", code=code, name=_NAMES.get(code, error.name), message=said or _MESSAGES.get(
         code, error.description), path=request.path), code, headers

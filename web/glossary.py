@@ -96,7 +96,7 @@ def summary(data: dict | None) -> str:
     if data.get("variants"):
         parts.append(_("also %(spellings)s", spellings=", ".join(data["variants"])))
     for code, form in data.get("forms", {}).items():
-        forbidden = _(" (not %(forms)s)", forms=", ".join(form["forbidden"])) if form.get("forbidden") else ""
+        forbidden = " (" + _("not %(forms)s", forms=", ".join(form["forbidden"])) + ")" if form.get("forbidden") else ""
         parts.append(f"{code}: {form['approved']}{forbidden}")
     if not data.get("case_sensitive", True):
         parts.append(_("any capitals"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, g, redirect, request, session, url_for
+from flask import Blueprint, Flask, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -42,21 +42,25 @@ blueprint = Blueprint("i18n", __name__)
 def N_(message: str) -> str:
     """Marks ``message`` for the catalogs where it must stay English until shown (it is translated there)."""
     return message
+
+
 def init_app(app: Flask) -> None:
     from web import words
 
     Babel(app, locale_selector=select_locale, default_translation_directories=str(CATALOGS))
-    app.jinja_env.globals.update(interface_languages=tuple(INTERFACE.values()))
     app.context_processor(lambda: words.for_templates(interface()))
     app.register_blueprint(blueprint)
 
 
 def select_locale() -> str:
-    """The user's choice, else the browser's best match, else English (Flask-Babel asks once a request)."""
+    """The user's choice, else the browser's best match, else English (Flask-Babel asks once a request;
+    outside one, in a shell or a thread, English)."""
+    if not has_request_context():
+        return DEFAULT
     chosen = getattr(current_user, "locale", "") or session.get("locale", "")
     if chosen in INTERFACE:
         return chosen
-    return request.accept_languages.best_match(INTERFACE, DEFAULT) if request else DEFAULT
+    return request.accept_languages.best_match(INTERFACE, DEFAULT)
 
 
 def interface() -> InterfaceLanguage:
@@ -78,4 +82,6 @@ def choose():
         if current_user.is_authenticated:
             accounts.set_locale(store(), current_user.username, code)
         session["locale"] = code
+        # Logging in keeps a choice made on the login page, not one left behind by the last user's logout.
+        session["locale_to_keep"] = not current_user.is_authenticated
     return redirect(safe_next(request.form.get("next", "")) or url_for("queue.index"), 303)

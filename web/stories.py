@@ -57,10 +57,12 @@ def new():
         elif (form.text.data or "").strip():  # a request may leave the field out entirely
             story = {"id": corpus.new_id(form.title.data or form.text.data), "title": form.title.data,
                      "text": form.text.data}
-            items = [corpus.from_record(story, "the form", "story")]
+            items = [corpus.from_record(story, "the form", "story")]  # the source every pasted story is stored with
         else:
             items = [corpus.Rejected(_("Story"), _("paste its text or choose a file"))]
-        problems = [f"{item.source}: {item.reason}" for item in items if isinstance(item, corpus.Rejected)]
+        form_name = _("the form")  # the source a pasted story is stored under (``corpus.from_record`` above)
+        problems = [f"{form_name if item.source == 'the form' else item.source}: {item.reason}"
+                    for item in items if isinstance(item, corpus.Rejected)]
         documents = [item for item in items if isinstance(item, corpus.Document)]
         if documents and not problems:
             added = []

@@ -12,5 +12,5 @@ def required() -> DataRequired:
 
 def length(*, max: int, min: int = -1) -> Length:  # noqa: A002 (WTForms' own names)
     if min > 0:
-        return Length(min=min, max=max, message=_l("Between %(min)d and %(max)d characters.", min=min, max=max))
-    return Length(max=max, message=_l("At most %(max)d characters.", max=max))
+        return Length(min=min, max=max, message=_l("Between %(min)d and %(max)d characters."))
+    return Length(max=max, message=_l("At most %(max)d characters."))  # WTForms puts the numbers in

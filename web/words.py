@@ -1,41 +1,44 @@
-"""The interface's words in one language: ``_``/``ngettext`` for the templates, and the names of statuses, roles,
-checks, deliveries and content languages as the pages show them.
+"""The interface's words in one language: ``_``/``ngettext`` for the templates' words with values, and the names
+of statuses, roles, checks, formats and content languages as the pages show them.
 
 They are built once per interface language and handed to every template by a context processor: a page calls
-them hundreds of times, and each of Flask-Babel's own calls looks up the request's locale again (measured: that
-was a quarter of the queue's and the article page's CPU). Python code calls the same names through
-``language_name``, ``status_name``… below.
+them dozens of times, and each of Flask-Babel's own calls looks up the request's locale again (measured: that
+was a quarter of the queue's and the article page's CPU). Fixed words are not calls at all: ``web.localized``
+writes them into each language's templates. Python code calls the same names through ``language_name``,
+``status_name``… below.
 """
 
 from __future__ import annotations
 
 from babel import Locale
 from babel.numbers import format_number, get_group_symbol
-from flask_babel import get_translations
-from flask_babel import lazy_gettext as _l
+from babel.support import Translations
 from markupsafe import Markup
 
-from web.i18n import DEFAULT, InterfaceLanguage, interface
+from web.catalogs import CATALOGS
+from web.i18n import DEFAULT, INTERFACE, N_, InterfaceLanguage, interface
 from workflow import languages
 from workflow.review_states import LABELS
 
-STATUS_NAMES = {"new": _l("new"), "in_review": _l("in review"), "approved": _l("approved"),
-                "rejected": _l("rejected")}
-ROLE_NAMES = {"reader": _l("reader"), "editor": _l("editor"), "admin": _l("admin")}
-CHECK_NAMES = {"numbers": _l("numbers"), "untranslated": _l("untranslated"), "repetition": _l("repetition"),
-               "omission": _l("omission"), "punctuation": _l("punctuation"), "preserved": _l("preserved")}
+# English, marked for the catalogs (N_), translated when each language's words are built.
+STATUS_NAMES = {"new": N_("new"), "in_review": N_("in review"), "approved": N_("approved"),
+                "rejected": N_("rejected")}
+ROLE_NAMES = {"reader": N_("reader"), "editor": N_("editor"), "admin": N_("admin")}
+CHECK_NAMES = {"numbers": N_("numbers"), "untranslated": N_("untranslated"), "repetition": N_("repetition"),
+               "omission": N_("omission"), "punctuation": N_("punctuation"), "preserved": N_("preserved")}
 CHECK_REASONS = {
-    "numbers": _l("a number of the English is missing or changed, or the translation has one the English lacks"),
-    "untranslated": _l("English left in the translation (names, acronyms and terms that stay in Latin script "
+    "numbers": N_("a number of the English is missing or changed, or the translation has one the English lacks"),
+    "untranslated": N_("English left in the translation (names, acronyms and terms that stay in Latin script "
                        "are fine)"),
-    "repetition": _l("a phrase repeated in a loop that the English does not repeat"),
-    "omission": _l("the translation is far too short for its English, or stops mid-sentence"),
-    "punctuation": _l("unbalanced quotes or brackets, a lost question mark, or no full stop where the English "
+    "repetition": N_("a phrase repeated in a loop that the English does not repeat"),
+    "omission": N_("the translation is far too short for its English, or stops mid-sentence"),
+    "punctuation": N_("unbalanced quotes or brackets, a lost question mark, or no full stop where the English "
                       "has one"),
-    "preserved": _l("a URL, e-mail address or @handle not copied exactly, or the hashtags lost"),
+    "preserved": N_("a URL, e-mail address or @handle not copied exactly, or the hashtags lost"),
 }
-GLOSSARY_ACTIONS = {"add": _l("add"), "edit": _l("edit"), "delete": _l("delete")}
-DELIVERY_NAMES = {"pending": _l("pending"), "delivered": _l("delivered"), "failed": _l("failed")}
+GLOSSARY_ACTIONS = {"add": N_("add"), "edit": N_("edit"), "delete": N_("delete")}
+DELIVERY_NAMES = {"pending": N_("pending"), "delivered": N_("delivered"), "failed": N_("failed")}
+FORMAT_NAMES = {"md": N_("Markdown"), "txt": N_("Plain text"), "docx": N_("Word")}
 
 _built: dict[str, dict] = {}
 
@@ -49,12 +52,45 @@ def for_templates(ui: InterfaceLanguage) -> dict:
 
 
 def _build(ui: InterfaceLanguage) -> dict:
-    translations = get_translations()
-    ugettext, ungettext = translations.ugettext, translations.ungettext
+    # Loaded for ``ui`` itself, not for whatever locale Flask-Babel has at this moment (``force_locale``).
+    translations = Translations.load(str(CATALOGS), [ui.code])
+    names = {kind: {key: translations.ugettext(name) for key, name in table.items()} for kind, table in (
+        ("status", STATUS_NAMES), ("role", ROLE_NAMES), ("check", CHECK_NAMES), ("reason", CHECK_REASONS),
+        ("action", GLOSSARY_ACTIONS), ("delivery", DELIVERY_NAMES), ("format", FORMAT_NAMES))}
+    statuses = {**LABELS, **names["status"]}  # a state added to workflow.review_states shows its English label
+    content_languages: dict[str, str] = {}
 
-    # Jinja's "new style" gettext, as the i18n extension defines it for autoescaped templates: the translation
-    # is markup, the values are escaped into it, and it is always %-formatted (``%%`` is a percent sign). One
-    # without values is the same every time: kept.
+    def lang_name(code: str) -> str:
+        name = content_languages.get(code)
+        if name is None:
+            name = content_languages[code] = _language_name(ui, code)
+        return name
+
+    def check_reason(check: str) -> str:
+        from workflow.checks import CHECKS  # a check added there shows its English reason until translated
+
+        return names["reason"].get(check) or getattr(CHECKS.get(check), "reason", "")
+
+    gettext, ngettext = _gettext(translations)
+    return {
+        "_": gettext, "gettext": gettext, "ngettext": ngettext, "ui": ui, "language_options": _options(ui),
+        "lang_name": lang_name, "number": _number(ui),
+        "status_name": lambda status: statuses.get(status, status),
+        "chips": Chips({status: Markup('<span class="chip chip-{0}">{1}</span>').format(status, name)
+                        for status, name in statuses.items()}),
+        "role_name": lambda role: names["role"].get(role, role),
+        "check_name": lambda check: names["check"].get(check, check), "check_reason": check_reason,
+        "action_name": lambda action: names["action"].get(action, action),
+        "delivery_name": lambda status: names["delivery"].get(status, status),
+        "format_name": lambda fmt: names["format"].get(fmt.ext, fmt.label),
+    }
+
+
+def _gettext(translations: Translations):
+    """Jinja's "new style" gettext and ngettext, as its i18n extension defines them for autoescaped templates:
+    the translation is markup, the values are escaped into it, and it is always %-formatted (``%%`` is a percent
+    sign). A message without values is the same every time: kept."""
+    ugettext, ungettext = translations.ugettext, translations.ungettext
     plain: dict[str, Markup] = {}
 
     def gettext(message: str, /, **values) -> Markup:
@@ -69,41 +105,26 @@ def _build(ui: InterfaceLanguage) -> dict:
         values.setdefault("num", n)
         return Markup(ungettext(singular, plural, n)) % values
 
-    names = {kind: {key: str(name) for key, name in table.items()} for kind, table in (
-        ("status", STATUS_NAMES), ("role", ROLE_NAMES), ("check", CHECK_NAMES), ("reason", CHECK_REASONS),
-        ("action", GLOSSARY_ACTIONS), ("delivery", DELIVERY_NAMES))}
-    statuses = {**LABELS, **names["status"]}
-    chips = Chips({status: Markup('<span class="chip chip-{0}">{1}</span>').format(status, name)
-                   for status, name in statuses.items()})
-    content_languages: dict[str, str] = {}
+    return gettext, ngettext
+
+
+def _number(ui: InterfaceLanguage):
+    """A count as the language writes it: Babel's ``format_number`` costs 20 µs, this 0.3 where digits go in
+    groups of three (not Hindi's 1,00,000)."""
     locale = Locale.parse(ui.code)
     group = get_group_symbol(locale)
-    western = locale.decimal_formats[None].pattern.startswith("#,##0")  # groups of three (not hi's 1,00,000)
+    if not locale.decimal_formats[None].pattern.startswith("#,##0"):
+        return lambda n: format_number(n, locale=locale)
+    return lambda n: f"{n:,}".replace(",", group)
 
-    def number(n: int) -> str:
-        """A count as the language writes it: Babel's ``format_number`` costs 20 µs, this 0.3."""
-        return f"{n:,}".replace(",", group) if western else format_number(n, locale=locale)
 
-    def lang_name(code: str) -> str:
-        name = content_languages.get(code)
-        if name is None:
-            name = content_languages[code] = _language_name(ui, code)
-        return name
-
-    def check_reason(check: str) -> str:
-        from workflow.checks import CHECKS  # a check added there shows its English reason until translated
-
-        return names["reason"].get(check) or getattr(CHECKS.get(check), "reason", "")
-
-    return {
-        "_": gettext, "gettext": gettext, "ngettext": ngettext, "ui": ui, "lang_name": lang_name, "number": number,
-        "status_name": lambda status: statuses.get(status, status),
-        "chips": chips,
-        "role_name": lambda role: names["role"].get(role, role),
-        "check_name": lambda check: names["check"].get(check, check), "check_reason": check_reason,
-        "action_name": lambda action: names["action"].get(action, action),
-        "delivery_name": lambda status: names["delivery"].get(status, status),
-    }
+def _options(ui: InterfaceLanguage) -> Markup:
+    """The menu's options, ``ui`` selected: the same on every page (a loop of them was a tenth of a small page's
+    time)."""
+    return Markup("").join(
+        Markup('<option value="{0}" lang="{1}"{2}>{3}</option>').format(
+            other.code, other.bcp47, Markup(" selected") if other.code == ui.code else "", other.name)
+        for other in INTERFACE.values())
 
 
 class Chips(dict):
@@ -137,3 +158,7 @@ def status_name(status: str) -> str:
 
 def check_name(check: str) -> str:
     return _current("check_name")(check)
+
+
+def role_name(role: str) -> str:
+    return _current("role_name")(role)

@@ -122,11 +122,18 @@ class ArticleView:
     @property
     def origin(self) -> str:
         """Where the story came from, in editors' words: never a path on the server."""
+        kind, name = self.origin_kind
+        return {"form": "pasted in the app", "api": "sent through the API", "file": f"file {name}"}.get(
+            kind, "unknown source")
+
+    @property
+    def origin_kind(self) -> tuple[str, str]:
+        """(``form``, ``api``, ``file`` or ``unknown``; the file's name): for pages that say it in other words."""
         if self.source == "the form":
-            return "pasted in the app"
+            return "form", ""
         if self.source.startswith("item "):
-            return "sent through the API"
-        return f"file {PurePath(self.source.replace(chr(92), '/')).name}" if self.source else "unknown source"
+            return "api", ""
+        return ("file", PurePath(self.source.replace(chr(92), "/")).name) if self.source else ("unknown", "")
 
 
 def article_view(store: Store, external_id: str) -> ArticleView:
