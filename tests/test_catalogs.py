@@ -23,9 +23,11 @@ FIX = "docs/operations.md#interface-languages: pybabel extract, update, translat
 
 
 def _marked() -> set[str]:
-    """Every msgid in the web layer, extracted as ``pybabel extract`` does (the patterns of babel.cfg)."""
+    """Every msgid of the web layer and of the core's messages, extracted as ``pybabel extract … web workflow``
+    does (the patterns of babel.cfg)."""
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
-    found = extract_from_dir(WEB, method_map, keywords={**KEYWORDS}, comment_tags=())
+    found = [*extract_from_dir(WEB, method_map, keywords={**KEYWORDS}, comment_tags=()),
+             *extract_from_dir(WEB.parent / "workflow", method_map, keywords={**KEYWORDS}, comment_tags=())]
     return {message if isinstance(message, str) else message[0] for _file, _line, message, _comments, _context
             in found}
 

@@ -159,3 +159,14 @@ def test_pages_are_rendered_from_their_languages_template(app):
     assert f"<h1>{words('zh').gettext('Review queue')}</h1>" in page
     loaded = {name for _loader, name in app.jinja_env.cache.keys()}
     assert {"zh:queue.html", "zh:base.html"} <= loaded
+
+
+def test_the_cores_reasons_are_said_in_the_interface_language_and_stay_english_for_the_cli(app, reviewed_store):
+    with pytest.raises(accounts.AccountError) as refused:
+        accounts.add_user(reviewed_store, "eddie", "long-enough", "reader")
+    assert str(refused.value) == "user 'eddie' already exists"  # what the CLI prints, as before
+    admin = login(app, "ada")
+    choose(admin, "km")
+    page = post(admin, "/admin/users", {"username": "eddie", "password": "long-enough", "role": "reader"},
+                "/admin/users").get_data(as_text=True)
+    assert words("km").gettext("user %(name)r already exists") % {"name": "eddie"} in page.replace("&#39;", "'")

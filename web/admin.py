@@ -12,7 +12,7 @@ from wtforms import PasswordField, SelectField, StringField
 from web import store
 from web.auth import role_required
 from web.validators import length, required
-from web.words import role_name
+from web.words import role_name, said
 from workflow import accounts
 from workflow.vocabulary import ROLES
 
@@ -34,7 +34,7 @@ def users():
         try:
             accounts.add_user(store(), form.username.data, form.password.data, form.role.data)
         except accounts.AccountError as error:
-            flash(str(error), "error")
+            flash(said(error), "error")
             status = 400
         else:
             flash(_("Added %(user)s (%(role)s).", user=form.username.data,
@@ -54,7 +54,7 @@ def remove(username: str):
     try:
         accounts.remove_user(store(), username)
     except accounts.AccountError as error:
-        flash(str(error), "error")
+        flash(said(error), "error")
     else:
         flash(_("Removed %(user)s.", user=username), "info")
     return redirect(url_for(".users"), 303)
@@ -67,7 +67,7 @@ def end_sessions(username: str):
     try:
         ended = accounts.end_sessions(store(), username, keep_tokens=keep_tokens)
     except accounts.AccountError as error:
-        flash(str(error), "error")
+        flash(said(error), "error")
     else:
         flash((_("Ended %(sessions)s session(s) of %(user)s; API tokens kept.", sessions=ended, user=username)
                if keep_tokens else

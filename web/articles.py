@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from web import store, terms
 from web.auth import role_required
-from web.words import check_name, language_name, status_name
+from web.words import check_name, language_name, said, status_name
 from workflow import briefs, check_issues, languages, queue, review
 from workflow.vocabulary import REVIEWERS
 
@@ -73,7 +73,7 @@ def edit(article_id: str):
         return _page(article_id, status=409,
                      conflict={"lang": lang, "item": item, "theirs": theirs, "yours": conflict.yours})
     except review.ReviewError as error:
-        flash(str(error), "error")
+        flash(said(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303
     flash(_("Saved."), "info")
     anchor = "brief-" + lang if item == "brief" else f"s{request.form.get('sentence_id')}"
@@ -97,7 +97,7 @@ def choose(article_id: str):
                 sentences=conflict.theirs.after or _("none")), "error")
         return redirect(url_for(".show", article_id=article_id, _anchor=f"s{sentence_id}")), 303
     except review.ReviewError as error:
-        flash(str(error), "error")
+        flash(said(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303
     flash(_("Sentence added to the brief; the briefs were rebuilt.") if in_brief else
           _("Sentence taken out of the brief; the briefs were rebuilt."), "info")
@@ -112,7 +112,7 @@ def dismiss(article_id: str):
         issue = check_issues.dismiss(store(), article_id, request.form.get("issue", type=int, default=0),
                                      current_user.username)
     except check_issues.CheckIssueError as error:
-        flash(str(error), "error")
+        flash(said(error), "error")
         return redirect(url_for(".show", article_id=article_id), 303)
     flash(_("%(language)s: dismissed “%(detail)s” (%(check)s).", language=language_name(issue.lang),
             detail=issue.detail, check=check_name(issue.check)), "info")
@@ -147,7 +147,7 @@ def decide(article_id: str):
                 language=language_name(lang)), "error")
         return _page(article_id, status=409, **kept)
     except review.ReviewError as error:
-        flash(str(error), "error")
+        flash(said(error), "error")
         return redirect(url_for(".show", article_id=article_id)), 303
     flash(_("%(language)s: %(decision)s.", language=language_name(lang), decision=status_name(decision)), "info")
     if request.form.get("then") == "next":

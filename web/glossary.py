@@ -19,7 +19,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from web import store
 from web.auth import role_required
 from web.validators import length, required
-from web.words import language_name
+from web.words import language_name, said
 from workflow import glossary, languages
 from workflow.glossary import edits
 from workflow.vocabulary import REVIEWERS
@@ -154,7 +154,7 @@ def delete(term_id: str):
     try:
         removed, report = edits.remove_entry(store(), _number(term_id), current_user.username)
     except glossary.GlossaryError as error:
-        flash(str(error), "error")
+        flash(said(error), "error")
         return redirect(url_for(".index"), 303)
     flash(_("Deleted “%(term)s”.", term=removed.en) + " " + _checked(report), "info")
     return redirect(url_for(".index"), 303)
@@ -166,7 +166,7 @@ def _save(form: EntryForm, term_id: int = 0) -> glossary.Entry | None:
         action, saved, report = edits.save_entry(store(), _entry(form, term_id), current_user.username,
                                                  new=not term_id)
     except glossary.GlossaryError as error:
-        form.form_errors.append(str(error))
+        form.form_errors.append(said(error))
         return None
     if action == "same":
         flash(_("“%(term)s” is unchanged.", term=saved.en), "info")

@@ -19,6 +19,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from web import store
 from web.auth import role_required
 from web.validators import length
+from web.words import said
 from workflow import corpus, jobs, pipeline
 from workflow.errors import BriefdeskError
 from workflow.vocabulary import REVIEWERS
@@ -71,7 +72,7 @@ def new():
                     added.append(pipeline.submit(document, store(), current_user.username,
                                                  pipeline.Options(replace=form.replace.data)))
             except BriefdeskError as error:
-                problems.append(str(error))
+                problems.append(said(error))
             else:
                 for result in added:
                     flash(_("Added “%(title)s” (%(id)s): translating…", title=result.title, id=result.external_id)
@@ -92,5 +93,5 @@ def retry():
         jobs.retry(store(), article_id)
         flash(_("%(id)s: queued again for translation.", id=article_id), "info")
     except BriefdeskError as error:
-        flash(str(error), "error")
+        flash(said(error), "error")
     return redirect(url_for("queue.index"), 303)

@@ -14,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from web import store
 from web.auth import role_required
 from web.validators import length, required
+from web.words import said
 from workflow import events, feeds, webhooks
 
 blueprint = Blueprint("webhooks", __name__, url_prefix="/admin/publishing")
@@ -36,7 +37,7 @@ def page():
             webhook_id, secret = webhooks.add(store(), form.url.data, form.kinds.data or [],
                                               form.secret.data or None, current_user.username)
         except webhooks.WebhookError as error:
-            flash(str(error), "error")
+            flash(said(error), "error")
             status = 400
         else:
             flash(_("Added webhook %(id)s.", id=webhook_id) if form.secret.data else
@@ -55,7 +56,7 @@ def test(webhook_id: int):
     try:
         attempt = webhooks.test(store(), webhook_id)
     except webhooks.WebhookError as error:
-        flash(str(error), "error")
+        flash(said(error), "error")
     else:
         answer = attempt.error or f"HTTP {attempt.code}"
         flash(_("Test sent to webhook %(id)s: %(answer)s", id=webhook_id, answer=answer),
@@ -76,7 +77,7 @@ def remove(webhook_id: int):
     try:
         webhooks.remove(store(), webhook_id)
     except webhooks.WebhookError as error:
-        flash(str(error), "error")
+        flash(said(error), "error")
     else:
         flash(_("Removed webhook %(id)s.", id=webhook_id), "info")
     return redirect(url_for(".page"), 303)

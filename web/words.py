@@ -13,11 +13,13 @@ from __future__ import annotations
 from babel import Locale
 from babel.numbers import format_number, get_group_symbol
 from babel.support import Translations
+from flask_babel import gettext
 from markupsafe import Markup
 
 from web.catalogs import CATALOGS
 from web.i18n import DEFAULT, INTERFACE, N_, InterfaceLanguage, interface
 from workflow import languages
+from workflow.errors import BriefdeskError
 from workflow.review_states import LABELS
 
 # English, marked for the catalogs (N_), translated when each language's words are built.
@@ -162,3 +164,11 @@ def check_name(check: str) -> str:
 
 def role_name(role: str) -> str:
     return _current("role_name")(role)
+
+
+def said(error: BriefdeskError) -> str:
+    """A core error's message in the interface language; the CLI and the API show ``str(error)``, the English.
+    A message given without a template (``BriefdeskError(f"…")``) shows as it is."""
+    if not isinstance(error.message, str) or not error.message:
+        return str(error)
+    return gettext(error.message, **error.values)

@@ -19,7 +19,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, case, delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from workflow.errors import BriefdeskError
+from workflow.errors import N_, BriefdeskError
 from workflow.schema import ApiToken
 from workflow.store import LoginFailure, LoginSession, Store, User, utcnow
 from workflow.vocabulary import ROLES
@@ -57,12 +57,12 @@ def add_api_client(store: Store, username: str, role: str) -> User:
 def _new_user(store: Store, username: str, password_hash: str, role: str) -> User:
     username = normalize(username)
     if not _USERNAME.match(username):
-        raise AccountError("a username is 2-80 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise AccountError(N_("a username is 2-80 letters, digits, '.', '_' or '-', starting with a letter or digit"))
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        raise AccountError(N_("unknown role %(role)r; choose one of %(roles)s"), role=role, roles=", ".join(ROLES))
     with store.session() as session:
         if session.scalar(select(User).where(User.username == username)):
-            raise AccountError(f"user {username!r} already exists")
+            raise AccountError(N_("user %(name)r already exists"), name=username)
         user = User(username=username, password_hash=password_hash, role=role)
         session.add(user)
     return user
@@ -82,7 +82,7 @@ def set_password(store: Store, username: str, password: str, *, keep_tokens: boo
 def set_role(store: Store, username: str, role: str) -> None:
     """Change a role; every session of the user ends (they log in again with the new rights)."""
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        raise AccountError(N_("unknown role %(role)r; choose one of %(roles)s"), role=role, roles=", ".join(ROLES))
     with store.session() as session:
         user = _user(session, username)
         user.role = role
@@ -330,10 +330,10 @@ def _digest(token: str) -> str:
 def _user(session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == normalize(username)))
     if user is None:
-        raise AccountError(f"no user {username!r}")
+        raise AccountError(N_("no user %(name)r"), name=username)
     return user
 
 
 def _check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise AccountError(N_("a password needs at least %(min)d characters"), min=MIN_PASSWORD)

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from workflow import glossary, texts
-from workflow.errors import ReviewError
+from workflow.errors import N_, ReviewError
 from workflow.store import (
     Article,
     Brief,
@@ -142,7 +142,7 @@ def article_view(store: Store, external_id: str) -> ArticleView:
     with store.reading() as connection:
         article = connection.execute(_ARTICLE, {"external_id": external_id}).first()
         if article is None:
-            raise ReviewError(f"no article {external_id!r}")
+            raise ReviewError(N_("no article %(id)r"), id=external_id)
         key = {"article_id": article.id}
         sentences = connection.execute(_SENTENCES, key).all()
         reviews = connection.execute(_REVIEWS, key).all()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from workflow import events, languages, texts
+from workflow.errors import N_
 from workflow.review import Conflict, ReviewError
 from workflow.store import Article, Review, Revision, Sentence, Store
 
@@ -25,13 +26,14 @@ def choose(store: Store, external_id: str, sentence_id: int, in_brief: bool, bas
         with store.session() as session:
             article = session.scalar(select(Article).where(Article.external_id == external_id))
             if article is None:
-                raise ReviewError(f"no article {external_id!r}")
+                raise ReviewError(N_("no article %(id)r"), id=external_id)
             sentence = session.get(Sentence, sentence_id)
             if sentence is None or sentence.article_id != article.id or sentence.position < 0:
-                raise ReviewError(f"sentence {sentence_id} is not a sentence of {external_id}")
+                raise ReviewError(N_("sentence %(sentence)s is not a sentence of %(id)s"), sentence=sentence_id,
+                                  id=external_id)
             current = texts.latest_revision(session, article.id, languages.SOURCE, CHOICE_ITEM)
             if current is None and base_revision:
-                raise ReviewError("this page refers to a choice that no longer exists; reload the page")
+                raise ReviewError(N_("this page refers to a choice that no longer exists; reload the page"))
             before = chosen(article)
             if current is not None and current.id != base_revision:
                 wanted = before | {sentence.position} if in_brief else before - {sentence.position}

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from workflow import checks
-from workflow.errors import BriefdeskError
+from workflow.errors import N_, BriefdeskError
 from workflow.store import Article, CheckIssue, Store, utcnow
 
 
@@ -45,7 +45,7 @@ def dismiss(store: Store, external_id: str, issue_id: int, username: str) -> Che
         issue = session.scalar(select(CheckIssue).join(Article, Article.id == CheckIssue.article_id).where(
             CheckIssue.id == issue_id, Article.external_id == external_id))
         if issue is None:
-            raise CheckIssueError(f"no check issue {issue_id} in {external_id}")
+            raise CheckIssueError(N_("no check issue %(issue)s in %(id)s"), issue=issue_id, id=external_id)
         if issue.dismissed_at is None:
             issue.dismissed_by, issue.dismissed_at = username, utcnow()
         return issue

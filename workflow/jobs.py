@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from workflow import events
-from workflow.errors import BriefdeskError
+from workflow.errors import N_, BriefdeskError
 from workflow.review_states import FAILED, TRANSLATING
 from workflow.store import Article, Job, Review, Store, utcnow
 
@@ -106,9 +106,9 @@ def retry(store: Store, external_id: str) -> int:
         job = session.scalar(select(Job).join(Article, Article.id == Job.article_id)
                              .where(Article.external_id == external_id).order_by(Job.id.desc()).limit(1))
         if job is None:
-            raise JobError(f"no story {external_id!r} was added for translation")
+            raise JobError(N_("no story %(id)r was added for translation"), id=external_id)
         if job.status != "failed":
-            raise JobError(f"{external_id} is {job.status}, not failed: nothing to retry")
+            raise JobError(N_("%(id)s is %(status)s, not failed: nothing to retry"), id=external_id, status=job.status)
         job.status, job.error, job.attempts, job.worker = "queued", "", 0, ""
         job.claimed_at = job.heartbeat_at = job.finished_at = None
         return job.id

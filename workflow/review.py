@@ -26,7 +26,7 @@ from workflow.article_view import (  # noqa: F401 - the view is part of the revi
     article_view,
     state_of,
 )
-from workflow.errors import BriefdeskError, ReviewError
+from workflow.errors import N_, BriefdeskError, ReviewError
 from workflow.events import CorrectionNoteNeeded  # noqa: F401 - raised by decide; part of the review API
 from workflow.glossary import edits
 from workflow.review_states import APPROVED, DECISIONS
@@ -82,7 +82,7 @@ def save_sentence(store: Store, external_id: str, lang: str, sentence_id: int, t
     """Save an editor's translation of one sentence; returns the new revision id (or the base if unchanged)."""
     text = _clean(text)
     if not text:
-        raise ReviewError("a translation cannot be empty")
+        raise ReviewError(N_("a translation cannot be empty"))
     item = texts.sentence_item(sentence_id)
     try:
         with store.session() as session:
@@ -90,7 +90,8 @@ def save_sentence(store: Store, external_id: str, lang: str, sentence_id: int, t
             review = _review(session, article, lang)
             sentence = session.get(Sentence, sentence_id)
             if sentence is None or sentence.article_id != article.id:
-                raise ReviewError(f"sentence {sentence_id} is not part of {external_id}")
+                raise ReviewError(N_("sentence %(sentence)s is not part of %(id)s"), sentence=sentence_id,
+                                  id=external_id)
             current = texts.latest_revision(session, article.id, lang, item)
             _check_base(current, base_revision, text)
             before = current.after if current else texts.machine_text(session, sentence_id, lang, review.model)
@@ -115,7 +116,7 @@ def save_brief(store: Store, external_id: str, lang: str, text: str, base_revisi
     """Save an editor's version of a whole brief (it stays as written, through reruns, until edited again)."""
     text = _clean(text)
     if not text:
-        raise ReviewError("a brief cannot be empty")
+        raise ReviewError(N_("a brief cannot be empty"))
     try:
         with store.session() as session:
             article = _article(session, external_id)
@@ -143,7 +144,8 @@ def decide(store: Store, external_id: str, lang: str, status: str, username: str
     language whose text changed is a correction: ``correction`` is the note readers see (else
     :class:`CorrectionNoteNeeded`)."""
     if status not in DECISIONS:
-        raise ReviewError(f"a decision is one of {', '.join(DECISIONS)}, not {status!r}")
+        raise ReviewError(N_("a decision is one of %(decisions)s, not %(status)r"), decisions=", ".join(DECISIONS),
+                          status=status)
     with store.session() as session:
         article = _article(session, external_id)
         review = _review(session, article, lang)
@@ -171,14 +173,14 @@ def decide(store: Store, external_id: str, lang: str, status: str, username: str
 def _article(session: Session, external_id: str) -> Article:
     article = session.scalar(select(Article).where(Article.external_id == external_id))
     if article is None:
-        raise ReviewError(f"no article {external_id!r}")
+        raise ReviewError(N_("no article %(id)r"), id=external_id)
     return article
 
 
 def _review(session: Session, article: Article, lang: str) -> Review:
     review = session.get(Review, (article.id, lang))
     if review is None:
-        raise ReviewError(f"{article.external_id} has no {lang} translation")
+        raise ReviewError(N_("%(id)s has no %(lang)s translation"), id=article.external_id, lang=lang)
     return review
 
 
@@ -199,7 +201,7 @@ def _revise(session: Session, article: Article, lang: str, item: str, parent: in
 
 def _check_base(current: Revision | None, base_revision: int, text: str) -> None:
     if current is None and base_revision:
-        raise ReviewError("this form refers to a version that no longer exists; reload the page")
+        raise ReviewError(N_("this form refers to a version that no longer exists; reload the page"))
     if current is not None and current.id != base_revision:
         raise Conflict(current, text)
 
@@ -213,5 +215,5 @@ def _conflict(store: Store, external_id: str, lang: str, item: str, text: str) -
 def _clean(text: str) -> str:
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > MAX_TEXT:
-        raise ReviewError(f"text too long ({len(text)} characters, at most {MAX_TEXT})")
+        raise ReviewError(N_("text too long (%(length)d characters, at most %(max)d)"), length=len(text), max=MAX_TEXT)
     return text

@@ -30,7 +30,7 @@ from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from workflow import events
-from workflow.errors import UsageError
+from workflow.errors import N_, UsageError
 from workflow.store import Delivery, DeliveryAttempt, Event, Store, Webhook, utcnow
 
 MIN_SECRET = 16
@@ -79,14 +79,16 @@ def add(store: Store, url: str, kinds: list[str] | tuple[str, ...], secret: str 
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookError(f"{url!r} is not an http(s) URL: a webhook is an address such as "
-                           "https://cms.example.org/briefdesk-hook")
+        raise WebhookError(N_("%(url)r is not an http(s) URL: a webhook is an address such as "
+                              "https://cms.example.org/briefdesk-hook"), url=url)
     unknown = sorted(set(kinds) - set(events.KINDS))
     if unknown:
-        raise WebhookError(f"unknown event {', '.join(unknown)}; choose from {', '.join(events.KINDS)}")
+        raise WebhookError(N_("unknown event %(events)s; choose from %(kinds)s"), events=", ".join(unknown),
+                           kinds=", ".join(events.KINDS))
     secret = secrets.token_urlsafe(32) if secret is None else secret
     if len(secret.encode()) < MIN_SECRET:
-        raise WebhookError(f"the secret is {len(secret.encode())} bytes; it must be at least {MIN_SECRET}")
+        raise WebhookError(N_("the secret is %(bytes)d bytes; it must be at least %(min)d"), bytes=len(secret.encode()),
+                           min=MIN_SECRET)
     with store.session() as session:
         webhook = Webhook(url=url, events=[k for k in events.KINDS if k in kinds or not kinds], secret=secret,
                           created_by=by)
@@ -100,7 +102,7 @@ def remove(store: Store, webhook_id: int) -> None:
     with store.session() as session:
         webhook = session.get(Webhook, webhook_id)
         if webhook is None:
-            raise WebhookError(f"no webhook {webhook_id}")
+            raise WebhookError(N_("no webhook %(id)s"), id=webhook_id)
         session.delete(webhook)
 
 
@@ -130,7 +132,7 @@ def test(store: Store, webhook_id: int) -> Attempt:
     with store.session() as session:
         webhook = session.get(Webhook, webhook_id)
         if webhook is None:
-            raise WebhookError(f"no webhook {webhook_id}")
+            raise WebhookError(N_("no webhook %(id)s"), id=webhook_id)
         event = Event(kind="webhook.test", external_id="", lang="", payload="", created_at=utcnow())
         event.payload = json.dumps({"type": "webhook.test", "timestamp": events.iso(event.created_at), "data": {}})
         session.add(event)

@@ -9,6 +9,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workflow.errors import N_
 from workflow.glossary.match import ISSUES, Entry, Glossary, GlossaryError, validate
 from workflow.glossary.stored import CheckReport, load, recheck, remove, save
 from workflow.store import Sentence, Store, TermIssue
@@ -22,7 +23,7 @@ def save_entry(store: Store, entry: Entry, username: str, new: bool = False) -> 
         key = validate(entry).key
         old = [e for e in load(session).entries if (e.id == entry.id if entry.id else e.key == key)]
         if new and old:
-            raise GlossaryError(f"{old[0].en!r} is already in the glossary; edit that entry")
+            raise GlossaryError(N_("%(term)r is already in the glossary; edit that entry"), term=old[0].en)
         action, saved = save(session, entry, username)
         if action == "same":
             return action, saved, CheckReport()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from workflow import languages
-from workflow.errors import BriefdeskError
+from workflow.errors import N_, BriefdeskError
 
 ISSUES = ("missing", "forbidden")
 """Kinds of open term issue; ``fixed`` records an automatic replacement."""
@@ -87,26 +87,27 @@ def validate(entry: Entry) -> Entry:
     """The entry with its text tidied, or a GlossaryError saying what is wrong."""
     en = _tidy(entry.en)
     if not en:
-        raise GlossaryError("the English term is empty")
+        raise GlossaryError(N_("the English term is empty"))
     if len(en) > MAX_TERM:
-        raise GlossaryError(f"the English term is longer than {MAX_TERM} characters")
+        raise GlossaryError(N_("the English term is longer than %(max)d characters"), max=MAX_TERM)
     variants = tuple(dict.fromkeys(v for v in map(_tidy, entry.variants) if v and v.casefold() != en.casefold()))
     forms = {}
     for lang, form in entry.forms.items():
         if languages.find(lang) is None or lang == languages.SOURCE:
-            raise GlossaryError(f"unknown target language {lang!r}; Briefdesk translates into "
-                                f"{', '.join(languages.targets())}")
+            raise GlossaryError(N_("unknown target language %(lang)r; Briefdesk translates into %(targets)s"),
+                                lang=lang, targets=", ".join(languages.targets()))
         approved = _tidy(form.approved)
         forbidden = tuple(dict.fromkeys(v for v in map(_tidy, form.forbidden) if v))
         if not approved:
             if forbidden:
-                raise GlossaryError(f"forbidden {lang} forms without an approved one")
+                raise GlossaryError(N_("forbidden %(lang)s forms without an approved one"), lang=lang)
             continue
         if approved in forbidden:
-            raise GlossaryError(f"{approved!r} is both the approved and a forbidden {lang} form")
+            raise GlossaryError(N_("%(form)r is both the approved and a forbidden %(lang)s form"), form=approved,
+                                lang=lang)
         forms[lang] = Form(approved, forbidden)
     if not forms:
-        raise GlossaryError(f"{en!r} has no approved form in any language")
+        raise GlossaryError(N_("%(term)r has no approved form in any language"), term=en)
     return Entry(en, forms, variants, entry.case_sensitive, _tidy(entry.note), entry.id, entry.username)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from workflow import texts
+from workflow.errors import N_
 from workflow.glossary.match import ISSUES, Entry, Finding, Form, Glossary, GlossaryError, validate
 from workflow.store import Article, Review, Sentence, Term, TermChange, TermIssue
 
@@ -43,10 +44,10 @@ def save(session: Session, entry: Entry, username: str) -> tuple[str, Entry]:
     entry = validate(entry)
     term = session.get(Term, entry.id) if entry.id else session.scalar(select(Term).where(Term.key == entry.key))
     if entry.id and term is None:
-        raise GlossaryError(f"no glossary entry {entry.id}")
+        raise GlossaryError(N_("no glossary entry %(id)s"), id=entry.id)
     other = session.scalar(select(Term).where(Term.key == entry.key))
     if other is not None and term is not None and other.id != term.id:
-        raise GlossaryError(f"{entry.en!r} is already in the glossary")
+        raise GlossaryError(N_("%(term)r is already in the glossary"), term=entry.en)
     before = _entry(term).data() if term is not None else None
     after = entry.data()
     if before == after:
@@ -68,7 +69,7 @@ def save(session: Session, entry: Entry, username: str) -> tuple[str, Entry]:
 def remove(session: Session, term_id: int, username: str) -> Entry:
     term = session.get(Term, term_id)
     if term is None:
-        raise GlossaryError(f"no glossary entry {term_id}")
+        raise GlossaryError(N_("no glossary entry %(id)s"), id=term_id)
     entry = _entry(term)
     session.info[_UNCOMMITTED] = True
     session.add(TermChange(term_id=term.id, en=term.en, action="delete", before=entry.data(), after=None,
