@@ -62,6 +62,16 @@ def test_every_marked_string_is_translated_and_nothing_is_fuzzy_or_left_over(mar
     assert not stale, f"{code}: no longer in the app ({FIX}): {stale[:10]}"
     problems = [(message.id, [str(e) for e in errors]) for message, errors in catalog.check()]
     assert not problems, f"{code}: placeholders differ from the English: {problems[:5]}"
+    # The words are %-formatted as the templates render them (and folded into them, web/localized.py).
+    unformattable = []
+    for message in catalog:
+        for text in (message.string if isinstance(message.string, tuple) else [message.string]):
+            if message.id and "python-format" not in message.flags:
+                try:
+                    text % {}
+                except (KeyError, ValueError, TypeError):
+                    unformattable.append(message.id)
+    assert not unformattable, f"{code}: a stray % (write %% for a percent sign): {unformattable[:5]}"
     # Translations are written into attributes (title="…") as they are: a straight quote there would end one.
     quoted = [m.id for m in catalog if m.id and '"' in "".join(m.string if isinstance(m.string, tuple) else [m.string])
               and '"' not in str(m.id)]
@@ -139,3 +149,23 @@ def test_the_unmarked_check_finds_words_in_text_and_in_attributes():
     assert unmarked('<input placeholder="Search">') == ["Search"]
     assert unmarked('<p lang="en">{{ story }} words</p><code>briefdesk run</code> <kbd>n</kbd>') == []
     assert unmarked("{% trans %}Paste a story{% endtrans %} <strong>TER</strong>") == []
+
+
+def test_every_core_message_template_gets_exactly_its_values():
+    """``SomeError(N_("no user %(name)r"), name=…)``: a value missing is a KeyError where the error is raised
+    (the CLI would print a traceback, not the message); one too many is a value nobody reads."""
+    import ast
+
+    mismatched, checked = [], 0
+    for path in sorted((WEB.parent / "workflow").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Call)
+                    and getattr(node.args[0].func, "id", "") == "N_"):
+                continue
+            template, checked = node.args[0].args[0].value, checked + 1
+            wanted = set(re.findall(r"%\((\w+)\)", template))
+            given = {keyword.arg for keyword in node.keywords}
+            if wanted != given:
+                mismatched.append(f"{path.name}:{node.lineno}: {template!r} gets {sorted(given)}")
+    assert not mismatched, mismatched
+    assert checked >= 30  # the scan saw the core's messages

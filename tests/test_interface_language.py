@@ -4,6 +4,7 @@ API stays English. The expected words come from the compiled catalogs the app it
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from web.catalogs import CATALOGS
 from workflow import accounts
 
 ARTICLE = "hor-namhong-china-visit"
+_SIGNED = re.compile(r'(?<=name="csrf_token" value=")[^"]+')
 
 
 @pytest.fixture
@@ -170,3 +172,33 @@ def test_the_cores_reasons_are_said_in_the_interface_language_and_stay_english_f
     page = post(admin, "/admin/users", {"username": "eddie", "password": "long-enough", "role": "reader"},
                 "/admin/users").get_data(as_text=True)
     assert words("km").gettext("user %(name)r already exists") % {"name": "eddie"} in page.replace("&#39;", "'")
+
+
+@pytest.mark.parametrize("code", ["km", "zh", "en"])
+def test_pages_with_their_words_written_in_are_the_pages_the_calls_render(app, config, code):
+    """The same session on two apps over one store, fixed words folded into the templates and not: every page
+    byte for byte the same (only the folded templates are faster)."""
+    from web import create_app
+
+    plain = create_app(config, {"FOLD_FIXED_WORDS": False}).test_client()
+    client = login(app, "ada")
+    choose(client, code)
+    client.get("/")  # the flash of the choice, gone
+    plain.set_cookie("session", client.get_cookie("session").value)
+    for path in ("/", f"/articles/{ARTICLE}", "/glossary", "/stories/new", "/stats", "/admin/users", "/approved",
+                 "/admin/publishing", "/no-such-page"):
+        # (a CSRF token is signed with the second it was made in)
+        folded, called = (_SIGNED.sub("csrf", c.get(path).get_data(as_text=True)) for c in (client, plain))
+        assert folded == called, (path, [line for line in difflib.unified_diff(
+            called.splitlines(), folded.splitlines(), lineterm="", n=0)][:12])
+    assert any(name.startswith(f"{code}:") for _loader, name in app.jinja_env.cache.keys())
+    assert not any(":" in name for _loader, name in plain.application.jinja_env.cache.keys())
+
+
+def test_a_word_whose_translation_could_change_the_template_stays_a_call():
+    from web.localized import write_in
+
+    assert write_in("{# {{ _('Queue') }} #}{% raw %}{{ _('Queue') }}{% endraw %}", "km") == \
+        "{# {{ _('Queue') }} #}{% raw %}{{ _('Queue') }}{% endraw %}"
+    assert write_in("{{ _('No such words, {a} #b') }}", "km") == "{{ _('No such words, {a} #b') }}"
+    assert write_in("{{ _(' spaced ') }}", "zh") == "{{ _(' spaced ') }}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from babel import Locale
 from babel.numbers import format_number, get_group_symbol
 from babel.support import Translations
-from flask_babel import gettext
+from flask_babel import get_translations
 from markupsafe import Markup
 
 from web.catalogs import CATALOGS
@@ -169,6 +169,8 @@ def role_name(role: str) -> str:
 def said(error: BriefdeskError) -> str:
     """A core error's message in the interface language; the CLI and the API show ``str(error)``, the English.
     A message given without a template (``BriefdeskError(f"…")``) shows as it is."""
-    if not isinstance(error.message, str) or not error.message:
+    message = getattr(error, "message", None)
+    if not isinstance(message, str) or not message:
         return str(error)
-    return gettext(error.message, **error.values)
+    translated = get_translations().ugettext(message)
+    return translated % error.values if error.values else translated
