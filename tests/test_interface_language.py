@@ -202,3 +202,18 @@ def test_a_word_whose_translation_could_change_the_template_stays_a_call():
         "{# {{ _('Queue') }} #}{% raw %}{{ _('Queue') }}{% endraw %}"
     assert write_in("{{ _('No such words, {a} #b') }}", "km") == "{{ _('No such words, {a} #b') }}"
     assert write_in("{{ _(' spaced ') }}", "zh") == "{{ _(' spaced ') }}"
+
+
+def test_why_an_upload_was_refused_is_said_in_the_interface_language(app):
+    import io
+
+    from workflow import corpus
+
+    assert str(corpus.read_upload("notes.txt", b"\x00\x01binary")[0]) == "notes.txt: binary file (NUL bytes), not text"
+    editor = login(app, "eddie")
+    choose(editor, "zh")
+    refused = editor.post("/stories/new", data={"csrf_token": token(editor, "/stories/new"), "title": "",
+                                                "text": "", "upload": (io.BytesIO(b"\x00\x01binary"), "notes.txt")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 400
+    assert f"notes.txt: {words('zh').gettext('binary file (NUL bytes), not text')}" in refused.get_data(as_text=True)

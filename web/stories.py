@@ -62,7 +62,7 @@ def new():
         else:
             items = [corpus.Rejected(_("Story"), _("paste its text or choose a file"))]
         form_name = _("the form")  # the source a pasted story is stored under (``corpus.from_record`` above)
-        problems = [f"{form_name if item.source == 'the form' else item.source}: {item.reason}"
+        problems = [f"{form_name if item.source == 'the form' else item.source}: {said(item)}"
                     for item in items if isinstance(item, corpus.Rejected)]
         documents = [item for item in items if isinstance(item, corpus.Document)]
         if documents and not problems:

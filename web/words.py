@@ -19,6 +19,7 @@ from markupsafe import Markup
 from web.catalogs import CATALOGS
 from web.i18n import DEFAULT, INTERFACE, N_, InterfaceLanguage, interface
 from workflow import languages
+from workflow.corpus import Rejected
 from workflow.errors import BriefdeskError
 from workflow.review_states import LABELS
 
@@ -166,11 +167,11 @@ def role_name(role: str) -> str:
     return _current("role_name")(role)
 
 
-def said(error: BriefdeskError) -> str:
-    """A core error's message in the interface language; the CLI and the API show ``str(error)``, the English.
-    A message given without a template (``BriefdeskError(f"…")``) shows as it is."""
+def said(error: BriefdeskError | Rejected) -> str:
+    """A core error's message, or why an input was rejected, in the interface language; the CLI and the API show
+    the English. One given without a template (``BriefdeskError(f"…")``) shows as it is."""
     message = getattr(error, "message", None)
     if not isinstance(message, str) or not message:
-        return str(error)
+        return error.reason if isinstance(error, Rejected) else str(error)
     translated = get_translations().ugettext(message)
     return translated % error.values if error.values else translated

@@ -15,11 +15,12 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from workflow import formats
+from workflow.errors import N_
 
 
 def sample_dir() -> Path:
@@ -60,6 +61,13 @@ class Rejected:
 
     source: str
     reason: str
+    message: str = ""
+    """The reason as a template (marked ``N_``) and its values, for the review app to say in its languages."""
+    values: dict = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def because(cls, source: str, message: str, **values: object) -> Rejected:
+        return cls(source, message % values if values else message, message, values)
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
@@ -76,7 +84,7 @@ def _once_each(items: Iterable[Document | Rejected]) -> Iterator[Document | Reje
     for item in items:
         if isinstance(item, Document):
             if item.id in seen:
-                item = Rejected(item.source, f"duplicate article id {item.id!r} in this batch")
+                item = Rejected.because(item.source, N_("duplicate article id %(id)r in this batch"), id=item.id)
             else:
                 seen.add(item.id)
         yield item
@@ -87,14 +95,13 @@ def _read_path(path: Path) -> Iterator[Document | Rejected]:
         yield from _walk(path)
     elif path.is_file():
         if path.suffix.lower() not in SUFFIXES:
-            yield Rejected(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
-                                      f"use one of {', '.join(sorted(SUFFIXES))}")
+            yield _unsupported(str(path), path.suffix)
         else:
             yield from _read_file(path, _file_id(Path(path.name)))
     elif path.exists():
-        yield Rejected(str(path), "not a regular file or folder (a FIFO, socket or device); give a file")
+        yield Rejected.because(str(path), N_("not a regular file or folder (a FIFO, socket or device); give a file"))
     else:
-        yield Rejected(str(path), "no such file or folder")
+        yield Rejected.because(str(path), N_("no such file or folder"))
 
 
 def _walk(root: Path) -> Iterator[Document | Rejected]:
@@ -134,8 +141,7 @@ def read_upload(name: str, raw: bytes, now: datetime | None = None) -> list[Docu
     name = re.sub(r"[\t\n\r]", "", _INVISIBLE.sub("", unicodedata.normalize("NFC", name)))
     path = Path(Path(name.replace("\\", "/")).name or "upload.txt")
     if path.suffix.lower() not in SUFFIXES:
-        return [Rejected(path.name, f"unsupported file type {path.suffix or '(none)'!r}; use one of "
-                                    f"{', '.join(sorted(SUFFIXES))}")]
+        return [_unsupported(path.name, path.suffix)]
     return list(_once_each(_read_bytes(raw, path, new_id(_file_id(path), now))))
 
 
@@ -166,9 +172,9 @@ def _read_bytes(raw: bytes, path: Path, default_id: str) -> Iterator[Document | 
             return
         yield _document(default_id, title or _title_from_name(path), body, source)
         return
-    problem = _check_bytes(raw)
-    if problem:
-        yield Rejected(source, problem)
+    refused = _check_bytes(raw, source)
+    if refused:
+        yield refused
         return
     text = raw.decode("utf-8-sig")
     try:
@@ -182,32 +188,39 @@ def _read_bytes(raw: bytes, path: Path, default_id: str) -> Iterator[Document | 
         else:
             title, body = formats.txt(text)
     except RecursionError:
-        yield Rejected(source, "markup nested too deeply to read")
+        yield Rejected.because(source, N_("markup nested too deeply to read"))
         return
     yield _document(default_id, title or _title_from_name(path), body, source)
 
 
-def _check_bytes(raw: bytes, limit: int = MAX_ARTICLE_BYTES) -> str | None:
+def _check_bytes(raw: bytes, source: str, limit: int = MAX_ARTICLE_BYTES) -> Rejected | None:
     if not raw.strip():
-        return "empty file"
+        return Rejected.because(source, N_("empty file"))
     if len(raw) > limit:
-        return f"too large ({len(raw) / 1e6:.1f} MB); articles are limited to {limit / 1e6:.0f} MB"
+        return Rejected.because(source, N_("too large (%(size).1f MB); articles are limited to %(limit).0f MB"),
+                                size=len(raw) / 1e6, limit=limit / 1e6)
     if b"\x00" in raw[:8192]:
-        return "binary file (NUL bytes), not text"
+        return Rejected.because(source, N_("binary file (NUL bytes), not text"))
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return f"not UTF-8 text (invalid byte 0x{raw[error.start]:02x} at offset {error.start}); save it as UTF-8"
+        return Rejected.because(source, N_("not UTF-8 text (invalid byte 0x%(byte)02x at offset %(offset)d); save it "
+                                           "as UTF-8"), byte=raw[error.start], offset=error.start)
     return None
+
+
+def _unsupported(source: str, suffix: str) -> Rejected:
+    return Rejected.because(source, N_("unsupported file type %(suffix)r; use one of %(suffixes)s"),
+                            suffix=suffix or "(none)", suffixes=", ".join(sorted(SUFFIXES)))
 
 
 def _document(doc_id: str, title: str, body: str, source: str) -> Document | Rejected:
     title = clean_text(title).replace("\n", " ").strip()
     body = clean_text(body)
     if not any(ch.isalpha() for ch in body):
-        return Rejected(source, "no text to translate (empty after cleaning)")
+        return Rejected.because(source, N_("no text to translate (empty after cleaning)"))
     if len(body.encode()) > MAX_ARTICLE_BYTES:
-        return Rejected(source, f"text too large (over {MAX_ARTICLE_BYTES / 1e6:.0f} MB)")
+        return Rejected.because(source, N_("text too large (over %(max).0f MB)"), max=MAX_ARTICLE_BYTES / 1e6)
     return Document(id=doc_id, title=title or doc_id, text=body, source=source)
 
 
@@ -222,7 +235,7 @@ def _from_json(text: str, path: Path, default_id: str) -> Iterator[Document | Re
         return
     items = data if isinstance(data, list) else [data]
     if not items:
-        yield Rejected(str(path), "empty JSON list: no articles")
+        yield Rejected.because(str(path), N_("empty JSON list: no articles"))
     for number, item in enumerate(items, 1):
         label = f"{path}#{number}" if isinstance(data, list) else str(path)
         yield from_record(item, label, f"{default_id}-{number}" if isinstance(data, list) else default_id)
@@ -230,18 +243,18 @@ def _from_json(text: str, path: Path, default_id: str) -> Iterator[Document | Re
 
 def _read_jsonl(raw: bytes, path: Path, default_id: str) -> Iterator[Document | Rejected]:
     if not raw.strip():
-        yield Rejected(str(path), "empty file")
+        yield Rejected.because(str(path), N_("empty file"))
         return
     if b"\x00" in raw[:8192]:
-        yield Rejected(str(path), "binary file (NUL bytes), not text")
+        yield Rejected.because(str(path), N_("binary file (NUL bytes), not text"))
         return
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
             continue
         label = f"{path}:{number}"
-        problem = _check_bytes(line)
-        if problem:
-            yield Rejected(label, problem)
+        refused = _check_bytes(line, label)
+        if refused:
+            yield refused
             continue
         try:
             item = json.loads(line.decode("utf-8-sig"))
@@ -258,17 +271,18 @@ def _read_jsonl(raw: bytes, path: Path, default_id: str) -> Iterator[Document | 
 def from_record(item: object, label: str, default_id: str) -> Document | Rejected:
     """One ``{"id", "title", "text"}`` object (a JSON line, an API request's item) as a Document, or why not."""
     if not isinstance(item, dict):
-        return Rejected(label, f"expected a JSON object with 'title' and 'text', got {type(item).__name__}")
+        return Rejected.because(label, N_("expected a JSON object with 'title' and 'text', got %(type)s"),
+                                type=type(item).__name__)
     text, title, doc_id = item.get("text"), item.get("title"), item.get("id", default_id)
     if not isinstance(text, str):
-        return Rejected(label, "missing 'text' field (a string)" if text is None
-                           else f"'text' must be a string, not {type(text).__name__}")
+        return (Rejected.because(label, N_("missing 'text' field (a string)")) if text is None else
+                Rejected.because(label, N_("'text' must be a string, not %(type)s"), type=type(text).__name__))
     if title is not None and not isinstance(title, str):
-        return Rejected(label, f"'title' must be a string, not {type(title).__name__}")
+        return Rejected.because(label, N_("'title' must be a string, not %(type)s"), type=type(title).__name__)
     if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not article_id(str(doc_id)):
-        return Rejected(label, "'id' must be a non-empty string or number")
+        return Rejected.because(label, N_("'id' must be a non-empty string or number"))
     if len(text.encode("utf-8", "surrogatepass")) > MAX_ARTICLE_BYTES:
-        return Rejected(label, f"text too large (over {MAX_ARTICLE_BYTES / 1e6:.0f} MB)")
+        return Rejected.because(label, N_("text too large (over %(max).0f MB)"), max=MAX_ARTICLE_BYTES / 1e6)
     return _document(article_id(str(doc_id)), title or "", text, label)
 
 
