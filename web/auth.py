@@ -20,9 +20,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
 from web import store
-from web.i18n import N_
 from web.validators import length, required
 from workflow import accounts
+from workflow.errors import N_
 from workflow.vocabulary import REVIEWERS
 
 blueprint = Blueprint("auth", __name__)

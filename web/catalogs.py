@@ -8,9 +8,19 @@ else, and setuptools only when the build asks for ``BuildPy``.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 CATALOGS = Path(__file__).parent / "translations"
+
+
+@cache
+def translations(code: str):
+    """Interface language ``code``'s compiled catalog (``babel.support.Translations``; English has none and gets
+    the messages as they are), read once a process: restart the app after compiling."""
+    from babel.support import Translations
+
+    return Translations.load(str(CATALOGS), [code])
 
 
 def compile_catalogs(folder: Path = CATALOGS) -> list[Path]:

@@ -39,11 +39,6 @@ DEFAULT = "en"
 blueprint = Blueprint("i18n", __name__)
 
 
-def N_(message: str) -> str:
-    """Marks ``message`` for the catalogs where it must stay English until shown (it is translated there)."""
-    return message
-
-
 def init_app(app: Flask) -> None:
     from web import words
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 
-from babel.support import Translations
 from flask import has_request_context
 from flask.templating import Environment
 from jinja2 import BaseLoader
 from markupsafe import Markup
 
-from web.catalogs import CATALOGS
+from web import catalogs
 from web.i18n import INTERFACE, interface
 
 SEPARATOR = ":"
@@ -78,7 +77,7 @@ def write_in(source: str, code: str) -> str:
     """``source`` with its fixed words in language ``code``, as the call would have rendered them (trusted
     markup, ``%%`` a percent sign); a word whose translation could change the template, or that the call
     would refuse to format, stays a call."""
-    translations = Translations.load(str(CATALOGS), [code])
+    translations = catalogs.translations(code)
 
     def translate(match: re.Match) -> str:
         message = match.group(1) if match.group(1) is not None else match.group(2)

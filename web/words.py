@@ -13,14 +13,14 @@ from __future__ import annotations
 from babel import Locale
 from babel.numbers import format_number, get_group_symbol
 from babel.support import Translations
-from flask_babel import get_translations
 from markupsafe import Markup
 
-from web.catalogs import CATALOGS
-from web.i18n import DEFAULT, INTERFACE, N_, InterfaceLanguage, interface
-from workflow import languages
+from web import catalogs
+from web.i18n import DEFAULT, INTERFACE, InterfaceLanguage, interface
+from workflow import documents, languages
+from workflow.checks import CHECKS
 from workflow.corpus import Rejected
-from workflow.errors import BriefdeskError
+from workflow.errors import N_, BriefdeskError
 from workflow.review_states import LABELS
 
 # English, marked for the catalogs (N_), translated when each language's words are built.
@@ -29,19 +29,8 @@ STATUS_NAMES = {"new": N_("new"), "in_review": N_("in review"), "approved": N_("
 ROLE_NAMES = {"reader": N_("reader"), "editor": N_("editor"), "admin": N_("admin")}
 CHECK_NAMES = {"numbers": N_("numbers"), "untranslated": N_("untranslated"), "repetition": N_("repetition"),
                "omission": N_("omission"), "punctuation": N_("punctuation"), "preserved": N_("preserved")}
-CHECK_REASONS = {
-    "numbers": N_("a number of the English is missing or changed, or the translation has one the English lacks"),
-    "untranslated": N_("English left in the translation (names, acronyms and terms that stay in Latin script "
-                       "are fine)"),
-    "repetition": N_("a phrase repeated in a loop that the English does not repeat"),
-    "omission": N_("the translation is far too short for its English, or stops mid-sentence"),
-    "punctuation": N_("unbalanced quotes or brackets, a lost question mark, or no full stop where the English "
-                      "has one"),
-    "preserved": N_("a URL, e-mail address or @handle not copied exactly, or the hashtags lost"),
-}
 GLOSSARY_ACTIONS = {"add": N_("add"), "edit": N_("edit"), "delete": N_("delete")}
 DELIVERY_NAMES = {"pending": N_("pending"), "delivered": N_("delivered"), "failed": N_("failed")}
-FORMAT_NAMES = {"md": N_("Markdown"), "txt": N_("Plain text"), "docx": N_("Word")}
 
 _built: dict[str, dict] = {}
 
@@ -56,10 +45,13 @@ def for_templates(ui: InterfaceLanguage) -> dict:
 
 def _build(ui: InterfaceLanguage) -> dict:
     # Loaded for ``ui`` itself, not for whatever locale Flask-Babel has at this moment (``force_locale``).
-    translations = Translations.load(str(CATALOGS), [ui.code])
+    translations = catalogs.translations(ui.code)
     names = {kind: {key: translations.ugettext(name) for key, name in table.items()} for kind, table in (
-        ("status", STATUS_NAMES), ("role", ROLE_NAMES), ("check", CHECK_NAMES), ("reason", CHECK_REASONS),
-        ("action", GLOSSARY_ACTIONS), ("delivery", DELIVERY_NAMES), ("format", FORMAT_NAMES))}
+        ("status", STATUS_NAMES), ("role", ROLE_NAMES), ("check", CHECK_NAMES), ("action", GLOSSARY_ACTIONS),
+        ("delivery", DELIVERY_NAMES))}
+    # What each check looks for, and each download format's name: marked N_ where they are defined.
+    names["reason"] = {name: translations.ugettext(check.reason) for name, check in CHECKS.items()}
+    names["format"] = {fmt.ext: translations.ugettext(fmt.label) for fmt in documents.every()}
     statuses = {**LABELS, **names["status"]}  # a state added to workflow.review_states shows its English label
     content_languages: dict[str, str] = {}
 
@@ -69,11 +61,6 @@ def _build(ui: InterfaceLanguage) -> dict:
             name = content_languages[code] = _language_name(ui, code)
         return name
 
-    def check_reason(check: str) -> str:
-        from workflow.checks import CHECKS  # a check added there shows its English reason until translated
-
-        return names["reason"].get(check) or getattr(CHECKS.get(check), "reason", "")
-
     gettext, ngettext = _gettext(translations)
     return {
         "_": gettext, "gettext": gettext, "ngettext": ngettext, "ui": ui, "language_options": _options(ui),
@@ -82,7 +69,8 @@ def _build(ui: InterfaceLanguage) -> dict:
         "chips": Chips({status: Markup('<span class="chip chip-{0}">{1}</span>').format(status, name)
                         for status, name in statuses.items()}),
         "role_name": lambda role: names["role"].get(role, role),
-        "check_name": lambda check: names["check"].get(check, check), "check_reason": check_reason,
+        "check_name": lambda check: names["check"].get(check, check),
+        "check_reason": lambda check: names["reason"].get(check, ""),
         "action_name": lambda action: names["action"].get(action, action),
         "delivery_name": lambda status: names["delivery"].get(status, status),
         "format_name": lambda fmt: names["format"].get(fmt.ext, fmt.label),
@@ -173,5 +161,5 @@ def said(error: BriefdeskError | Rejected) -> str:
     message = getattr(error, "message", None)
     if not isinstance(message, str) or not message:
         return error.reason if isinstance(error, Rejected) else str(error)
-    translated = get_translations().ugettext(message)
+    translated = catalogs.translations(interface().code).ugettext(message)
     return translated % error.values if error.values else translated

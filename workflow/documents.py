@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 from workflow import languages
+from workflow.errors import N_
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,6 @@ def _paragraph(document, text: str, lang: str) -> None:
         run._element.get_or_add_rPr().get_or_add_cs()
 
 
-register(Format("md", "Markdown", "text/markdown; charset=utf-8", markdown))
-register(Format("txt", "Plain text", "text/plain; charset=utf-8", plain))
-register(Format("docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", word))
+register(Format("md", N_("Markdown"), "text/markdown; charset=utf-8", markdown))
+register(Format("txt", N_("Plain text"), "text/plain; charset=utf-8", plain))
+register(Format("docx", N_("Word"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", word))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from workflow.checks import Check, numbers, register
+from workflow.errors import N_
 
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9.-]*\d[A-Za-z0-9-]*")
 """Codes written with digits (COVID-19, H1N1, ORF4, SARS-CoV-2): copied as they are, they are not numbers."""
@@ -45,7 +46,7 @@ def _close(values: frozenset[float] | set[float], others: set[float]) -> bool:
 @register
 class NumbersCheck(Check):
     name = "numbers"
-    reason = "a number of the English is missing or changed, or the translation has one the English lacks"
+    reason = N_("a number of the English is missing or changed, or the translation has one the English lacks")
 
     def find(self, en: str, text: str, lang: str) -> list[str]:
         en, text = _without_codes(en, text)
@@ -66,7 +67,7 @@ _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.%-]*(?:[ ,()/:;]+[A-Za-z0-9'’
 @register
 class UntranslatedCheck(Check):
     name = "untranslated"
-    reason = "English left in the translation (names, acronyms and terms that stay in Latin script are fine)"
+    reason = N_("English left in the translation (names, acronyms and terms that stay in Latin script are fine)")
 
     SHARE = 0.15
     """Words of running English (not capitalized in the English) copied from it, as a share of its words, that
@@ -140,7 +141,7 @@ _FUNCTION_WORDS = frozenset(
 @register
 class RepetitionCheck(Check):
     name = "repetition"
-    reason = "a phrase repeated in a loop that the English does not repeat"
+    reason = N_("a phrase repeated in a loop that the English does not repeat")
 
     _PHRASE = re.compile(r"(\S{2,12}?)(?:[\s,，、]{0,2}\1){2,}")  # \S: Khmer's vowel signs are no \w
     _CHARACTER = re.compile(r"(\S)\1{3,}")
@@ -165,7 +166,7 @@ _CLOSERS = "\"'“”‘’»）)]】》」』 \u200b\ufeff"
 @register
 class OmissionCheck(Check):
     name = "omission"
-    reason = "the translation is far too short for its English, or stops mid-sentence"
+    reason = N_("the translation is far too short for its English, or stops mid-sentence")
 
     RATIO = {"zh": 0.17, "zt": 0.17, "km": 0.44}
     """Letters of the translation per letter of the English (20 or more) below which part of the source is
@@ -195,7 +196,7 @@ class OmissionCheck(Check):
 @register
 class PunctuationCheck(Check):
     name = "punctuation"
-    reason = "unbalanced quotes or brackets, a lost question mark, or no full stop where the English has one"
+    reason = N_("unbalanced quotes or brackets, a lost question mark, or no full stop where the English has one")
 
     _PAIRS = (("(", ")"), ("[", "]"), ("《", "》"), ("「", "」"))
     _WIDE = str.maketrans("（）［］", "()[]")
@@ -221,7 +222,7 @@ class PunctuationCheck(Check):
 @register
 class PreservedCheck(Check):
     name = "preserved"
-    reason = "a URL, e-mail address or @handle not copied exactly, or the hashtags lost"
+    reason = N_("a URL, e-mail address or @handle not copied exactly, or the hashtags lost")
 
     _TOKENS = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@\w+")
     _HASHTAG = re.compile(r"(?<![\w#&])#[A-Za-z]\w*")
