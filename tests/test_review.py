@@ -5,10 +5,11 @@ import itertools
 import random
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from nltk.stem.snowball import SnowballStemmer
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, event, func, select, text, update
 
 from workflow import glossary, queue, queue_counts
 from workflow.bench.fill import fill
@@ -28,6 +29,9 @@ def filled(request, tmp_path_factory) -> Store:
             session.delete(session.get(Review, (article_id, "zh")))
         session.delete(session.get(Review, (9, "km")))
         session.delete(session.get(Review, (9, "zh")))
+        # Some old articles edited since: the queue's order is not the ids' (the walk must not assume it is).
+        newest = session.scalar(select(func.max(Article.updated_at)))
+        session.execute(update(Article).where(Article.id.in_([2, 40, 77])).values(updated_at=newest + timedelta(1)))
     with store.session() as session:  # open term issues on some articles, automatic fixes (not issues) on others
         term = glossary.save(session, glossary.Entry("Hun Sen", {"km": glossary.Form("ហ៊ុន សែន"),
                                                                   "zh": glossary.Form("洪森", ("洪生",))}), "ada")[1]
@@ -107,14 +111,17 @@ def test_queue_matches_a_plain_reading(filled, status, lang, search, issues):
 
 @pytest.mark.parametrize("status,lang,search", list(itertools.product(
     (None, "new", "approved"), (None, "km"), ("Phnom Penh", "garment", "bench 00042", "nothing-matches"))))
-def test_a_search_matching_many_lists_the_same_pages_uncounted(filled, status, lang, search):
-    """Past the count limit a search is not counted, and its pages hold the same articles in the same order."""
+@pytest.mark.parametrize("walk", [queue.WALK, 64])
+def test_a_search_matching_many_lists_the_same_pages_uncounted(filled, status, lang, search, walk):
+    """Past the count limit a search is not counted, and its pages hold the same articles in the same order,
+    whether the walk of the newest articles fills a page, fills it partly (walk 64: the matches are read then) or
+    is not tried (pages past a quarter of the walk)."""
     expected, counts, matched = _expected(filled, status, lang, search)
     limit = 20
     seen, page = [], 1
     while True:
         result = queue.queue(filled, status=status, lang=lang, search=search, page=page, per_page=15,
-                             count_limit=limit)
+                             count_limit=limit, walk=walk)
         assert result.exact == (matched <= limit)
         if result.exact:
             assert (result.total, result.counts) == (len(expected), counts)
@@ -125,6 +132,27 @@ def test_a_search_matching_many_lists_the_same_pages_uncounted(filled, status, l
             break
         page += 1
     assert seen == expected and page == max(1, -(-len(expected) // 15))
+
+
+def test_a_common_word_s_first_page_is_read_from_the_walk_alone(filled):
+    """The walk is the path taken (the test above shows its rows are right): a common word's first page comes
+    from the newest articles without probing the matches, and a page past a quarter of the walk is probed."""
+    statements = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)  # (the store reads through an engine of its own)
+    try:
+        for page, walked in ((1, True), (5, False)):
+            statements.clear()
+            result = queue.queue(filled, search="Phnom Penh", page=page, per_page=15, count_limit=20, walk=64)
+            assert not result.exact and len(result.rows) == 15
+            listed = [s for s in statements if "ORDER BY" in s and "recent" in s] if walked else []
+            probed = [s for s in statements if "ORDER BY" in s and "recent" not in s and "articles.id IN" in s]
+            assert (len(listed), len(probed)) == ((1, 0) if walked else (0, 1)), statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 def _assert_counts_exact(store: Store) -> None:

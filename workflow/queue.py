@@ -42,8 +42,9 @@ SEARCH_COUNT_LIMIT = 1_000
 """A search that matches more articles is not counted: its page shows "more than" the limit, no counts per
 status, and a next page while there are more rows (counting 75,000 matches of 100,000 articles cost 75 ms)."""
 WALK = 2_000
-"""PostgreSQL: the newest articles a search matching many walks for its first pages, checking each one's words
-(0.5-2.6 ms for a page of common words at 100,000 articles; probing the hashed matches: 50 ms)."""
+"""The newest articles a search matching many walks for its first pages (``queue_search.walked``), at 100,000
+articles: PostgreSQL 0.5-2.6 ms for a page of common words (probing the hashed matches: 50 ms), SQLite 0.6-1.0 ms
+(probing: 7-10 ms)."""
 ISSUE_FILTERS = ("terms", "checks")
 """``terms``: only articles with open glossary issues (a missing approved form, a forbidden variant);
 ``checks``: only those with open translation-check issues (``workflow.checks``)."""
@@ -81,11 +82,11 @@ class QueuePage:
 
 def queue(store: Store, *, status: str | None = None, lang: str | None = None, search: str | None = None,
           issues: str | None = None, page: int = 1, per_page: int = PER_PAGE,
-          count_limit: int = SEARCH_COUNT_LIMIT) -> QueuePage:
+          count_limit: int = SEARCH_COUNT_LIMIT, walk: int = WALK) -> QueuePage:
     """Articles with their review status per language, newest first, filtered and paginated. ``issues="terms"``
     keeps the articles with open glossary issues in ``lang`` (in any language without one); the counts then
     count those articles' reviews. A search matching more than ``count_limit`` articles is not counted
-    (``QueuePage.exact``)."""
+    (``QueuePage.exact``); its first pages are read from the newest ``walk`` articles where they fill."""
     if issues is not None and issues not in ISSUE_FILTERS:
         raise ValueError(f"issues is one of {', '.join(ISSUE_FILTERS)}, not {issues!r}")
     dialect = store.engine.dialect.name
@@ -106,8 +107,9 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
         dense = bool(search) and issues is None and connection.execute(
             capped(dialect), {**params, "cap": count_limit + 1}).scalar() > count_limit
         key = (dialect, bool(lang), bool(status), bool(search), issues, dense)
-        listing = (_uncounted if dense else _counted)(connection, _statements(*key), tally, params, lang, status,
-                                                      max(1, page), per_page)
+        listing = (_uncounted if dense else _counted)(connection, _statements(*key), tally,
+                                                      {**params, "walk": walk}, lang, status, max(1, page),
+                                                      per_page)
         rows = _rows(connection, dialect, listing.articles, tally.languages())
     if tally.rows > queue_counts.FOLD_AFTER:
         queue_counts.fold(store)
@@ -153,8 +155,8 @@ def _uncounted(connection, statements: _Statements, tally: queue_counts.Tally, p
     """The asked page, and whether there is a next one (one row more is read to know)."""
     window = {"limit": per_page + 1, "offset": (asked - 1) * per_page}
     articles = []
-    if statements.walked is not None and window["offset"] + window["limit"] <= WALK // 4:
-        articles = connection.execute(statements.walked, {**params, **window, "walk": WALK}).all()
+    if statements.walked is not None and window["offset"] + window["limit"] <= params["walk"] // 4:
+        articles = connection.execute(statements.walked, {**params, **window}).all()
     if len(articles) <= per_page:  # (not walked, or the walk did not fill the page: the matches, probed)
         articles = connection.execute(statements.page, {**params, **window}).all()
     return _Listing(articles[:per_page], 0, asked, asked + (len(articles) > per_page), {})
@@ -225,7 +227,7 @@ class _Statements:
     """A PostgreSQL search's counts, total and page in one statement (rows marked "count", "total", "page"), so
     the words are matched once (a CTE) instead of three times: 8,000 matches cost ~7 ms each time here."""
     walked: Select | None = None
-    """PostgreSQL, a search matching many: the page from the newest ``:walk`` articles, each row's words checked
+    """A search matching many (PostgreSQL, SQLite): the page from the newest ``:walk`` articles
     (``queue_search.walked``)."""
 
 
@@ -267,7 +269,7 @@ def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, i
             .where(Article.id.in_(ids.scalar_subquery()))
             .order_by(Article.updated_at.desc(), Article.id.desc()))
     total = _total(by_review, by_lang, matches)
-    walked = queue_search.walked(by_review) if dense and dialect == "postgresql" else None
+    walked = queue_search.walked(dialect, by_review) if dense and dialect in ("postgresql", "sqlite") else None
     return _Statements(counts, total, page, matches is not None, _combined(counts, total, page) if combine else None,
                        walked)
 
