@@ -1,9 +1,5 @@
-"""The review queue: articles with their review status per language, filtered, searched and paginated.
-
-Every query is answered from indexes: the status/language filter from the covering indexes on ``reviews``, the
-order from ``(updated_at, id)``, the search from the full-text index, the term-issue filter from
-``(lang, kind, article_id)`` on ``term_issues`` (the check-issue filter from ``(article_id, lang)`` on
-``check_issues``). Only the page's own rows are read from ``articles``.
+"""The review queue: articles with their review status per language, filtered, searched and paginated; the
+statements it runs are built in ``queue_statements``, the search's in ``queue_search``.
 """
 
 from __future__ import annotations
@@ -11,31 +7,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
-from sqlalchemy import (
-    DateTime,
-    Integer,
-    Select,
-    String,
-    any_,
-    bindparam,
-    distinct,
-    func,
-    literal,
-    null,
-    select,
-    tuple_,
-    union_all,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.orm import aliased
 
-from workflow import queue_counts, queue_search
+from workflow import queue_counts, queue_statements
 from workflow.glossary import ISSUES
-from workflow.queue_search import capped, looked_up, matches_of, probing, search_params
+from workflow.queue_search import capped, search_params
+from workflow.queue_statements import Statements
 from workflow.review_states import PENDING, STATUSES
-from workflow.store import Article, CheckIssue, Job, Review, Store, TermIssue
+from workflow.store import Article, Review, Store
 
 PER_PAGE = 50
 SEARCH_COUNT_LIMIT = 1_000
@@ -107,7 +88,7 @@ def queue(store: Store, *, status: str | None = None, lang: str | None = None, s
         dense = bool(search) and issues is None and connection.execute(
             capped(dialect), {**params, "cap": count_limit + 1}).scalar() > count_limit
         key = (dialect, bool(lang), bool(status), bool(search), issues, dense)
-        listing = (_uncounted if dense else _counted)(connection, _statements(*key), tally,
+        listing = (_uncounted if dense else _counted)(connection, queue_statements.statements(*key), tally,
                                                       {**params, "walk": walk}, lang, status, max(1, page),
                                                       per_page)
         rows = _rows(connection, dialect, listing.articles, tally.languages())
@@ -126,7 +107,7 @@ class _Listing:
     counts: dict[str, int]
 
 
-def _counted(connection, statements: _Statements, tally: queue_counts.Tally, params: dict, lang: str | None,
+def _counted(connection, statements: Statements, tally: queue_counts.Tally, params: dict, lang: str | None,
              status: str | None, asked: int, per_page: int) -> _Listing:
     """The asked page (the last one if it is past the end), with the total and the counts per status."""
     counts, articles = dict.fromkeys(STATUSES, 0), None
@@ -146,11 +127,16 @@ def _counted(connection, statements: _Statements, tally: queue_counts.Tally, par
     pages = max(1, math.ceil(total / per_page))
     page = min(asked, pages)
     if articles is None or page != asked:
-        articles = connection.execute(statements.page, {**params, **_window(page, per_page)}).all()
+        skipped = (page - 1) * per_page
+        if skipped > total // 2:  # nearer the oldest end: an OFFSET skips index entries one by one, so from there
+            window = {"limit": min(per_page, total - skipped), "offset": max(0, total - skipped - per_page)}
+            articles = connection.execute(statements.tail, {**params, **window}).all()
+        else:
+            articles = connection.execute(statements.page, {**params, **_window(page, per_page)}).all()
     return _Listing(articles, total, page, pages, counts)
 
 
-def _uncounted(connection, statements: _Statements, tally: queue_counts.Tally, params: dict, lang: str | None,
+def _uncounted(connection, statements: Statements, tally: queue_counts.Tally, params: dict, lang: str | None,
                status: str | None, asked: int, per_page: int) -> _Listing:
     """The asked page, and whether there is a next one (one row more is read to know)."""
     window = {"limit": per_page + 1, "offset": (asked - 1) * per_page}
@@ -166,7 +152,7 @@ def _rows(connection, dialect: str, articles: list, languages: list[str]) -> lis
     """The page's articles with their statuses, open term issues and unfinished jobs."""
     if not articles:
         return []
-    reviews_of, issues_of, jobs_of = _details(dialect)
+    reviews_of, issues_of, jobs_of = queue_statements.details(dialect)
     ids = [a.id for a in articles]
     reviews = connection.execute(reviews_of, {"ids": ids}).all()
     open_issues = connection.execute(issues_of, {"ids": ids, "langs": languages, "kinds": list(ISSUES)}).all() \
@@ -184,132 +170,8 @@ def _rows(connection, dialect: str, articles: list, languages: list[str]) -> lis
                      term_issues.get(a.id, {}), unfinished.get(a.id)) for a in articles]
 
 
-# The statements are built once per kind of filter and reused with new values: building SQLAlchemy expressions
-# anew on every page cost more CPU than running them.
-@lru_cache(maxsize=4)
-def _details(dialect: str) -> tuple[Select, Select, Select]:
-    """The statements that read the page's reviews, open term issues and unfinished jobs, given its ids."""
-    ids = _one_of(dialect, "ids", Integer)
-    reviews = select(Review.article_id, Review.lang, Review.status, Review.demo).where(ids(Review.article_id))
-    # "lang IN (every language)": the index starts with lang, so each (lang, kind) pair is one range probed for
-    # the page's ids, instead of a scan of every open issue.
-    issues = select(TermIssue.article_id, TermIssue.lang, func.count()).where(
-        _one_of(dialect, "langs", String)(TermIssue.lang), _one_of(dialect, "kinds", String)(TermIssue.kind),
-        ids(TermIssue.article_id)).group_by(TermIssue.article_id, TermIssue.lang)
-    # The page's stories whose newest job a worker has not finished (or that failed): newest job per article
-    # first, then "done" ones dropped, so an old failure never shows once a later job succeeded.
-    newest_jobs = select(func.max(Job.id)).where(ids(Job.article_id)).group_by(Job.article_id)
-    jobs = select(Job.article_id, Job.status, Job.error).where(Job.id.in_(newest_jobs), Job.status != "done")
-    return reviews, issues, jobs
-
-
-def _one_of(dialect: str, name: str, type_):
-    """``column IN (the list bound as name)``. On PostgreSQL one array parameter (``= ANY``): the statement's
-    text stays the same whatever the list's length, so psycopg prepares it once, where an expanded IN is
-    rendered, parsed and planned anew on every page (measured: half the queue's CPU in the app)."""
-    if dialect == "postgresql":
-        return lambda column: column == any_(bindparam(name, type_=ARRAY(type_)))
-    return lambda column: column.in_(bindparam(name, expanding=True))
-
-
 def _window(page: int, per_page: int) -> dict[str, int]:
     return {"limit": per_page, "offset": (page - 1) * per_page}
-
-
-@dataclass(frozen=True)
-class _Statements:
-    counts: Select
-    total: Select
-    page: Select
-    filtered: bool
-    """By a search or the issues: counted from the matching articles' reviews, not from ``queue_counts``."""
-    combined: Select | None = None
-    """A PostgreSQL search's counts, total and page in one statement (rows marked "count", "total", "page"), so
-    the words are matched once (a CTE) instead of three times: 8,000 matches cost ~7 ms each time here."""
-    walked: Select | None = None
-    """A search matching many (PostgreSQL, SQLite): the page from the newest ``:walk`` articles
-    (``queue_search.walked``)."""
-
-
-@lru_cache(maxsize=32)
-def _statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, issues: str | None,
-                dense: bool) -> _Statements:
-    """``dense``: a search matching many articles, whose page probes them while walking the queue's order;
-    otherwise the matches are few and are looked up by id."""
-    by_issues = issues is not None
-    matches = matches_of(dialect) if searching else None
-    combine = dialect == "postgresql" and searching and not by_issues and not dense
-    probe = probing if dense or by_issues else looked_up
-    if combine:
-        matches = select(matches.cte("matches").c.id)
-    if by_issues:
-        matches = _flagged(dialect, issues, by_lang, matches)
-    by_review = ([Review.lang == bindparam("lang")] if by_lang else []) + \
-        ([Review.status == bindparam("status")] if by_status else [])
-    counts = select(Review.status, func.count()).group_by(Review.status)
-    if by_lang:
-        counts = counts.where(Review.lang == bindparam("lang"))
-    if matches is not None:
-        # Scan the covering (status, article_id) index probing the match list, rather than look up each match's
-        # reviews (measured 10 ms instead of 17 for 7,500 matches).
-        counts = counts.where(probe(dialect, Review.article_id, matches))
-    conditions = []
-    if by_review:
-        # EXISTS, walked along the page order, stops after one page; IN would read every match first.
-        conditions.append(select(Review.article_id).where(Review.article_id == Article.id, *by_review).exists())
-    if matches is not None:
-        # Walking the order index and probing the match list stops after one page; fetching every match by id
-        # and sorting them would not.
-        conditions.append(probe(dialect, Article.id, matches))
-    # The page's ids from the (updated_at, id) index alone, then only their rows: an OFFSET of thousands skips
-    # index entries, not table rows (PostgreSQL: 16 ms for page 180 reading rows, 3 ms from the index).
-    ids = (select(Article.id).where(*conditions).order_by(Article.updated_at.desc(), Article.id.desc())
-           .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
-    page = (select(Article.id, Article.external_id, Article.title, Article.updated_at)
-            .where(Article.id.in_(ids.scalar_subquery()))
-            .order_by(Article.updated_at.desc(), Article.id.desc()))
-    total = _total(by_review, by_lang, matches)
-    walked = queue_search.walked(dialect, by_review) if dense and dialect in ("postgresql", "sqlite") else None
-    return _Statements(counts, total, page, matches is not None, _combined(counts, total, page) if combine else None,
-                       walked)
-
-
-def _flagged(dialect: str, issues: str, by_lang: bool, matches: Select | None) -> Select:
-    """Articles with open issues, straight from the (lang, kind, article_id) index: few, so they are read whole
-    and combined with the other filters like the search's matches (an id per issue: IN does not mind, the total
-    counts distinct ones)."""
-    table = TermIssue if issues == "terms" else CheckIssue
-    flagged = select(table.article_id).where(_one_of(dialect, "kinds", String)(TermIssue.kind)
-                                             if issues == "terms" else CheckIssue.dismissed_at.is_(None))
-    if by_lang:
-        flagged = flagged.where(table.lang == bindparam("lang"))
-    if matches is not None:  # the issues' index read probing the search's matches, not the other way round
-        flagged = flagged.where(table.article_id.in_(matches))
-    return flagged
-
-
-def _total(by_review: list, by_lang: bool, matches: Select | None) -> Select:
-    """How many articles the filters keep."""
-    if by_review:
-        # One review per (article, language): with a language filter every row is a distinct article.
-        total = select(func.count() if by_lang else func.count(distinct(Review.article_id))).where(*by_review)
-        return total.where(Review.article_id.in_(matches)) if matches is not None else total
-    if matches is not None:  # (an id can come twice: an issue per language, a search's two sides)
-        listed = matches.subquery()
-        return select(func.count(distinct(listed.c[0])))
-    return select(func.count()).select_from(Article)  # count(*): SQLite answers it without a scan
-
-
-def _combined(counts: Select, total: Select, page: Select):
-    """Rows of three kinds, told apart by "part": (count, status, n), (total, n) and (page, an article)."""
-    counted, totalled, paged = counts.subquery(), total.subquery(), page.subquery()
-    no_status, no_n = null().cast(String), null().cast(Integer)
-    no_article = [null().cast(type_).label(name) for name, type_ in
-                  (("id", Integer), ("external_id", String), ("title", String), ("updated_at", DateTime))]
-    return union_all(
-        select(literal("count").label("part"), counted.c[0].label("status"), counted.c[1].label("n"), *no_article),
-        select(literal("total"), no_status, totalled.c[0], *no_article),
-        select(literal("page"), no_status, no_n, paged.c.id, paged.c.external_id, paged.c.title, paged.c.updated_at))
 
 
 def next_article(store: Store, after: str | None = None) -> str | None:
