@@ -155,6 +155,31 @@ def test_a_common_word_s_first_page_is_read_from_the_walk_alone(filled):
         event.remove(Engine, "before_cursor_execute", record)
 
 
+def test_a_large_fold_vacuums_the_counts_on_postgresql(database_url):
+    """A night's batch leaves many rows to fold; on PostgreSQL the fold vacuums them away at once, as every page
+    reads the table whole (a smaller fold leaves that to autovacuum)."""
+    store = Store(database_url)
+    fill(store, 60)  # (it folds the fill's own rows)
+    postgresql = store.engine.dialect.name == "postgresql"
+
+    def vacuums() -> int:
+        with store.engine.connect() as connection:
+            return connection.execute(text("SELECT vacuum_count FROM pg_stat_user_tables "
+                                           "WHERE relname = 'queue_counts'")).scalar() if postgresql else 0
+
+    for threshold, vacuumed in ((10_000, False), (100, True)):
+        before = vacuums()
+        for state in ("in_review", "new"):
+            with store.engine.begin() as connection:
+                connection.execute(text("UPDATE reviews SET status = :state"), {"state": state})
+        with store.read() as session:
+            rows = session.scalar(select(func.count()).select_from(QueueCount))
+        assert rows > 100 and queue_counts.fold(store, vacuum_after=threshold) == rows
+        assert vacuums() - before == (vacuumed and postgresql)
+    _assert_counts_exact(store)
+    store.close()
+
+
 def _assert_counts_exact(store: Store) -> None:
     for status, lang in itertools.product((None, *STATUSES), (None, "km", "zh")):
         expected, counts, _ = _expected(store, status, lang, None)

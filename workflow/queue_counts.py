@@ -14,6 +14,8 @@ _TALLY = select(QueueCount.lang, QueueCount.status, func.sum(QueueCount.n), func
     QueueCount.lang, QueueCount.status)
 FOLD_AFTER = 200
 """Rows of ``queue_counts`` beyond which a queue read folds them into one per (language, status)."""
+VACUUM_AFTER = 10_000
+"""PostgreSQL: a fold of more rows vacuums the table at once (a few ms for a small table)."""
 
 
 class Tally:
@@ -41,18 +43,26 @@ class Tally:
         return sorted({code for code, _ in self.sums if code})
 
 
-def fold(store: Store) -> None:
-    """Replace the rows of ``queue_counts`` by their sums, one row per (language, status). Safe beside writers
-    and other folds: the DELETE takes exactly the rows this transaction sees (and can lock), and puts back their
-    sums; rows a concurrent transaction adds meanwhile stay as they are."""
+def fold(store: Store, vacuum_after: int = VACUUM_AFTER) -> int:
+    """Replace the rows of ``queue_counts`` by their sums, one row per (language, status); returns how many rows
+    it folded. Safe beside writers and other folds: the DELETE takes exactly the rows this transaction sees (and
+    can lock), and puts back their sums; rows a concurrent transaction adds meanwhile stay as they are."""
     with store.session() as session:
         sums: dict[tuple[str, str], int] = {}
+        folded = 0
         for code, state, n in session.execute(delete(QueueCount).returning(
                 QueueCount.lang, QueueCount.status, QueueCount.n)):
             sums[code, state] = sums.get((code, state), 0) + n
-        folded = [{"lang": code, "status": state, "n": n} for (code, state), n in sums.items() if n]
-        if folded:
-            session.execute(insert(QueueCount), folded)
+            folded += 1
+        rows = [{"lang": code, "status": state, "n": n} for (code, state), n in sums.items() if n]
+        if rows:
+            session.execute(insert(QueueCount), rows)
+    if folded > vacuum_after and store.engine.dialect.name == "postgresql":
+        # Every page reads this table whole: the rows of a night's batch, folded, stay behind as dead tuples
+        # (900,000 after 300,000 stories: 1.3 ms a read, p95 110 ms instead of 74) until autovacuum comes.
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM queue_counts")
+    return folded
 
 
 def read(connection) -> Tally:
