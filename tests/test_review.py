@@ -11,8 +11,9 @@ import pytest
 from nltk.stem.snowball import SnowballStemmer
 from sqlalchemy import Engine, event, func, select, text, update
 
-from workflow import glossary, queue, queue_counts
+from workflow import glossary, queue, queue_counts, queue_statements
 from workflow.bench.fill import fill
+from workflow.queue_search import search_params
 from workflow.review_states import STATUSES
 from workflow.store import Article, QueueCount, Review, Sentence, Store, TermIssue
 
@@ -155,29 +156,76 @@ def test_a_common_word_s_first_page_is_read_from_the_walk_alone(filled):
         event.remove(Engine, "before_cursor_execute", record)
 
 
+@pytest.mark.parametrize("walk", [10, 64, 2000])
+def test_the_walk_reads_the_rows_probing_reads(filled, walk):
+    """The walk's rows are the first of the page the probing statement reads, at every offset and length,
+    with and without a review filter: a prefix of the queue, checked row by row below its floor, from the
+    floor up through the matches."""
+    dialect = filled.engine.dialect.name
+    filled_pages = dict.fromkeys(["Phnom Penh", "garment", "Phnom", "bench-0004"], 0)
+    for search, lang, status in (("Phnom Penh", None, None), ("garment", None, None), ("Phnom", "km", "new"),
+                                 ("bench-0004", None, None)):  # (the last: ids only, ten of them)
+        statements = queue_statements.statements(dialect, bool(lang), bool(status), True, None, True)
+        params = {**search_params(dialect, search), "lang": lang, "status": status, "walk": walk}
+        with filled.reading(transaction=True) as connection:
+            for offset, limit in itertools.product((0, 1, 7, 20, 45, 90), (1, 5, 16)):
+                window = {**params, "offset": offset, "limit": limit}
+                walked = connection.execute(statements.walked, window).all()
+                assert walked == connection.execute(statements.page, window).all()[:len(walked)]
+                filled_pages[search] += len(walked) == limit
+    # (a walk that never fills a page would test nothing; the ten ids are among the newest only in a long walk)
+    assert all(filled_pages[search] for search in ("Phnom Penh", "garment", "Phnom")), filled_pages
+    assert bool(filled_pages["bench-0004"]) == (walk == 2000), filled_pages
+
+
+@pytest.mark.parametrize("per_page", [15, 60, 90])
+@pytest.mark.parametrize("status,lang", [(None, None), ("new", None), (None, "zh"), ("approved", "km")])
+def test_every_page_size_lists_the_queue_once(filled, per_page, status, lang):
+    """Pages read from either end of the queue (the older half from the oldest end) meet exactly, whether the
+    total is a multiple of the page size or not."""
+    expected, _, _ = _expected(filled, status, lang, None)
+    seen = []
+    for page in range(1, -(-len(expected) // per_page) + 1):
+        result = queue.queue(filled, status=status, lang=lang, page=page, per_page=per_page)
+        assert result.page == page
+        seen += [row.article_id for row in result.rows]
+    assert seen == expected
+
+
 def test_a_large_fold_vacuums_the_counts_on_postgresql(database_url):
     """A night's batch leaves many rows to fold; on PostgreSQL the fold vacuums them away at once, as every page
     reads the table whole (a smaller fold leaves that to autovacuum)."""
     store = Store(database_url)
     fill(store, 60)  # (it folds the fill's own rows)
     postgresql = store.engine.dialect.name == "postgresql"
+    vacuumed = []
 
-    def vacuums() -> int:
-        with store.engine.connect() as connection:
-            return connection.execute(text("SELECT vacuum_count FROM pg_stat_user_tables "
-                                           "WHERE relname = 'queue_counts'")).scalar() if postgresql else 0
+    def record(conn, cursor, statement, *args) -> None:
+        vacuumed.append(statement) if statement.startswith("VACUUM") else None
 
-    for threshold, vacuumed in ((10_000, False), (100, True)):
-        before = vacuums()
-        for state in ("in_review", "new"):
-            with store.engine.begin() as connection:
-                connection.execute(text("UPDATE reviews SET status = :state"), {"state": state})
-        with store.read() as session:
-            rows = session.scalar(select(func.count()).select_from(QueueCount))
-        assert rows > 100 and queue_counts.fold(store, vacuum_after=threshold) == rows
-        assert vacuums() - before == (vacuumed and postgresql)
+    event.listen(Engine, "after_cursor_execute", record)  # (after: only a VACUUM that ran without error)
+    try:
+        for threshold, vacuums in ((10_000, False), (100, True)):
+            vacuumed.clear()
+            for state in ("in_review", "new"):
+                with store.engine.begin() as connection:
+                    connection.execute(text("UPDATE reviews SET status = :state"), {"state": state})
+            with store.read() as session:
+                rows = session.scalar(select(func.count()).select_from(QueueCount))
+            assert rows > 100 and queue_counts.fold(store, vacuum_after=threshold) == rows
+            assert vacuumed == (["VACUUM queue_counts"] if vacuums and postgresql else [])
+    finally:
+        event.remove(Engine, "after_cursor_execute", record)
     _assert_counts_exact(store)
     store.close()
+
+
+def test_a_batch_leaves_its_counts_folded(reviewed_store):
+    """A batch folds its own count rows at its end, so the first page after a night's batch need not."""
+    with reviewed_store.read() as session:
+        rows = session.execute(select(QueueCount.lang, QueueCount.status)).all()
+    assert len(rows) == len(set(rows)) <= 2 * len(STATUSES) + 1
+    _assert_counts_exact(reviewed_store)
 
 
 def _assert_counts_exact(store: Store) -> None:
@@ -200,13 +248,20 @@ def test_queue_counts_stay_exact_whoever_writes(database_url):
         connection.execute(text("DELETE FROM reviews WHERE article_id = 13 AND lang = 'zh'"))
     _assert_counts_exact(store)
 
+    failures = []
+
     def writer(seed: int) -> None:
         rng = random.Random(seed)
-        for _ in range(40):
-            with store.session() as session:
-                for article_id in rng.sample(range(14, 61), 3):
-                    review = session.get(Review, (article_id, rng.choice(["km", "zh"])))
-                    review.status = rng.choice(STATUSES)
+        try:
+            for _ in range(40):
+                with store.session() as session:
+                    # In id order: each get() flushes the change before it, so rows are locked as they are
+                    # visited, and writers visiting them in different orders could deadlock each other.
+                    for article_id in sorted(rng.sample(range(14, 61), 3)):
+                        review = session.get(Review, (article_id, rng.choice(["km", "zh"])))
+                        review.status = rng.choice(STATUSES)
+        except Exception as error:  # (a thread's exception would only be a warning)
+            failures.append(error)
 
     def folder(stop: threading.Event) -> None:
         while not stop.is_set():
@@ -221,6 +276,7 @@ def test_queue_counts_stay_exact_whoever_writes(database_url):
         thread.join()
     stop.set()
     folding.join()
+    assert not failures
     _assert_counts_exact(store)
     for state in ("in_review", "new"):  # a batch's worth of changes: more rows than a read leaves unfolded
         with store.engine.begin() as connection:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workflow import articles, corpus, interrupts, jobs, summarize
+from workflow import articles, corpus, interrupts, jobs, queue_counts, summarize
 from workflow.articles import ArticleResult
 from workflow.cluster import Cluster, ClusterError
 from workflow.errors import BriefdeskError
@@ -174,6 +174,7 @@ def _run(articles: Callable[[RunReport], list[int]], store: Store, models: Regis
             record.articles = len(report.articles)
             record.sentences_translated = sum(sum(a.translated.values()) for a in report.articles)
             record.errors = json.dumps(report.errors, ensure_ascii=False)
+    queue_counts.fold(store)  # the batch's count rows, summed now rather than by the first page read after it
     return report
 
 

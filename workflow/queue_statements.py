@@ -36,12 +36,12 @@ from workflow.store import Article, CheckIssue, Job, Review, TermIssue
 @lru_cache(maxsize=4)
 def details(dialect: str) -> tuple[Select, Select, Select]:
     """The statements that read the page's reviews, open term issues and unfinished jobs, given its ids."""
-    ids = one_of(dialect, "ids", Integer)
+    ids = _one_of(dialect, "ids", Integer)
     reviews = select(Review.article_id, Review.lang, Review.status, Review.demo).where(ids(Review.article_id))
     # "lang IN (every language)": the index starts with lang, so each (lang, kind) pair is one range probed for
     # the page's ids, instead of a scan of every open issue.
     issues = select(TermIssue.article_id, TermIssue.lang, func.count()).where(
-        one_of(dialect, "langs", String)(TermIssue.lang), one_of(dialect, "kinds", String)(TermIssue.kind),
+        _one_of(dialect, "langs", String)(TermIssue.lang), _one_of(dialect, "kinds", String)(TermIssue.kind),
         ids(TermIssue.article_id)).group_by(TermIssue.article_id, TermIssue.lang)
     # The page's stories whose newest job a worker has not finished (or that failed): newest job per article
     # first, then "done" ones dropped, so an old failure never shows once a later job succeeded.
@@ -50,7 +50,7 @@ def details(dialect: str) -> tuple[Select, Select, Select]:
     return reviews, issues, jobs
 
 
-def one_of(dialect: str, name: str, type_):
+def _one_of(dialect: str, name: str, type_):
     """``column IN (the list bound as name)``. On PostgreSQL one array parameter (``= ANY``): the statement's
     text stays the same whatever the list's length, so psycopg prepares it once, where an expanded IN is
     rendered, parsed and planned anew on every page (measured: half the queue's CPU in the app)."""
@@ -61,6 +61,8 @@ def one_of(dialect: str, name: str, type_):
 
 @dataclass(frozen=True)
 class Statements:
+    """The statements of one kind of queue page, with the values bound at each read."""
+
     counts: Select
     total: Select
     page: Select
@@ -78,9 +80,10 @@ class Statements:
 
 @lru_cache(maxsize=32)
 def statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, issues: str | None,
-                dense: bool) -> Statements:
-    """``dense``: a search matching many articles, whose page probes them while walking the queue's order;
-    otherwise the matches are few and are looked up by id."""
+               dense: bool) -> Statements:
+    """``dense``: a search matching many articles, whose first pages are walked from the newest articles
+    (``walked``) and the others probe the matches while walking the queue's order; otherwise the matches are few
+    and are looked up by id."""
     by_issues = issues is not None
     matches = matches_of(dialect) if searching else None
     combine = dialect == "postgresql" and searching and not by_issues and not dense
@@ -112,7 +115,7 @@ def statements(dialect: str, by_lang: bool, by_status: bool, searching: bool, is
     total = _total(by_review, by_lang, matches)
     walked = queue_search.walked(dialect, by_review) if dense and dialect in ("postgresql", "sqlite") else None
     return Statements(counts, total, page, tail, matches is not None,
-                       _combined(counts, total, page) if combine else None, walked)
+                      _combined(counts, total, page) if combine else None, walked)
 
 
 def _page(conditions: list, newest_first: bool) -> Select:
@@ -131,7 +134,7 @@ def _flagged(dialect: str, issues: str, by_lang: bool, matches: Select | None) -
     and combined with the other filters like the search's matches (an id per issue: IN does not mind, the total
     counts distinct ones)."""
     table = TermIssue if issues == "terms" else CheckIssue
-    flagged = select(table.article_id).where(one_of(dialect, "kinds", String)(TermIssue.kind)
+    flagged = select(table.article_id).where(_one_of(dialect, "kinds", String)(TermIssue.kind)
                                              if issues == "terms" else CheckIssue.dismissed_at.is_(None))
     if by_lang:
         flagged = flagged.where(table.lang == bindparam("lang"))
