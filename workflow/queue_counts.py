@@ -20,7 +20,7 @@ _TALLY = select(QueueCount.lang, QueueCount.status, func.sum(QueueCount.n), func
 FOLD_AFTER = 200
 """Rows of ``queue_counts`` beyond which a queue read folds them into one per (language, status)."""
 VACUUM_AFTER = 10_000
-"""PostgreSQL: a fold of more rows vacuums the table at once (a few ms for a small table)."""
+"""PostgreSQL: a fold of more rows vacuums the table at once and gives its space back (``_shrink``)."""
 
 
 class Tally:
@@ -51,7 +51,15 @@ class Tally:
 def fold(store: Store, vacuum_after: int = VACUUM_AFTER) -> int:
     """Replace the rows of ``queue_counts`` by their sums, one row per (language, status); returns how many rows
     it folded. Safe beside writers and other folds: the DELETE takes exactly the rows this transaction sees (and
-    can lock), and puts back their sums; rows a concurrent transaction adds meanwhile stay as they are."""
+    can lock), and puts back their sums; rows a concurrent transaction adds meanwhile stay as they are.
+    On PostgreSQL a fold of more than ``vacuum_after`` rows also gives the table's space back (``_shrink``)."""
+    folded = _fold(store)
+    if folded > vacuum_after and store.engine.dialect.name == "postgresql":
+        _shrink(store)
+    return folded
+
+
+def _fold(store: Store) -> int:
     with store.session() as session:
         sums: dict[tuple[str, str], int] = {}
         folded = 0
@@ -62,19 +70,24 @@ def fold(store: Store, vacuum_after: int = VACUUM_AFTER) -> int:
         rows = [{"lang": code, "status": state, "n": n} for (code, state), n in sums.items() if n]
         if rows:
             session.execute(insert(QueueCount), rows)
-    if folded > vacuum_after and store.engine.dialect.name == "postgresql":
-        _vacuum(store)
     return folded
 
 
-def _vacuum(store: Store) -> None:
-    """Every page reads ``queue_counts`` whole: the rows of a night's batch, folded, stay behind as dead tuples
-    (900,000 after 300,000 stories: 1.3 ms a read, p95 110 ms instead of 74) until autovacuum comes. Best effort:
-    rows an older transaction can still see stay until autovacuum, a role that does not own the table is told
-    so by a warning and vacuums nothing, and a failure here never fails the fold."""
+def _shrink(store: Store) -> None:
+    """Every page reads ``queue_counts`` whole. After 300,000 stories the folded rows stay behind as 900,000
+    dead tuples until autovacuum comes (1.3 ms a read, p95 110 ms instead of 74). Vacuumed, they still fill
+    4,700 empty pages (38 MB after 800,000 rows, 5.6 ms a read), because the sums went in at the table's end
+    and so a VACUUM cannot cut the end off. Folded once more, the sums move into the first free page, and a
+    second VACUUM cuts off the rest. That one cleans the index too: left to itself it skips an index with dead
+    rows on so few pages, and their line pointers keep the last page from being cut off. Best effort:
+    - rows an older transaction can still see stay until autovacuum;
+    - a role that does not own the table gets a warning and nothing is vacuumed;
+    - a failure here never fails the fold."""
     try:
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM queue_counts")
+            _fold(store)
+            connection.exec_driver_sql("VACUUM (INDEX_CLEANUP ON) queue_counts")
     except DBAPIError as error:
         log.warning("VACUUM queue_counts after a fold failed (autovacuum will do it): %s", error)
 
