@@ -33,6 +33,9 @@ def filled(request, tmp_path_factory) -> Store:
         # Some old articles edited since: the queue's order is not the ids' (the walk must not assume it is).
         newest = session.scalar(select(func.max(Article.updated_at)))
         session.execute(update(Article).where(Article.id.in_([2, 40, 77])).values(updated_at=newest + timedelta(1)))
+        # A batch's stories sharing one time, across where a walk of 64 ends (ties go by id).
+        tied = session.scalar(select(Article.updated_at).where(Article.id == 125))
+        session.execute(update(Article).where(Article.id.between(110, 130)).values(updated_at=tied))
     with store.session() as session:  # open term issues on some articles, automatic fixes (not issues) on others
         term = glossary.save(session, glossary.Entry("Hun Sen", {"km": glossary.Form("ហ៊ុន សែន"),
                                                                   "zh": glossary.Form("洪森", ("洪生",))}), "ada")[1]
@@ -149,6 +152,7 @@ def test_a_common_word_s_first_page_is_read_from_the_walk_alone(filled):
             statements.clear()
             result = queue.queue(filled, search="Phnom Penh", page=page, per_page=15, count_limit=20, walk=64)
             assert not result.exact and len(result.rows) == 15
+            # (both walks name what they read from the newest rows "recent…": a subquery, SQLite's floor)
             listed = [s for s in statements if "ORDER BY" in s and "recent" in s] if walked else []
             probed = [s for s in statements if "ORDER BY" in s and "recent" not in s and "articles.id IN" in s]
             assert (len(listed), len(probed)) == ((1, 0) if walked else (0, 1)), statements
@@ -201,7 +205,8 @@ def test_a_large_fold_vacuums_the_counts_on_postgresql(database_url):
     vacuumed = []
 
     def record(conn, cursor, statement, *args) -> None:
-        vacuumed.append(statement) if statement.startswith("VACUUM") else None
+        if statement.startswith("VACUUM"):
+            vacuumed.append(statement)
 
     event.listen(Engine, "after_cursor_execute", record)  # (after: only a VACUUM that ran without error)
     try:
@@ -212,7 +217,7 @@ def test_a_large_fold_vacuums_the_counts_on_postgresql(database_url):
                     connection.execute(text("UPDATE reviews SET status = :state"), {"state": state})
             with store.read() as session:
                 rows = session.scalar(select(func.count()).select_from(QueueCount))
-            assert rows > 100 and queue_counts.fold(store, vacuum_after=threshold) == rows
+            assert rows > 100 and queue_counts.fold(store, shrink_after=threshold) == rows
             assert vacuumed == (["VACUUM queue_counts", "VACUUM (INDEX_CLEANUP ON) queue_counts"]
                                 if vacuums and postgresql else [])
     finally:
@@ -221,7 +226,7 @@ def test_a_large_fold_vacuums_the_counts_on_postgresql(database_url):
         with store.engine.begin() as connection:  # (changes that sum to nothing, as the triggers would write)
             connection.execute(text("INSERT INTO queue_counts (lang, status, n) SELECT 'km', 'new', 1 - 2 * (g % 2) "
                                     "FROM generate_series(1, 20000) AS g"))
-        assert queue_counts.fold(store) > 20_000
+        assert queue_counts.fold(store, shrink_after=queue_counts.SHRINK_AFTER) > 20_000
         with store.engine.connect() as connection:  # (the nine rows left fit the first page)
             assert connection.execute(text("SELECT pg_relation_size('queue_counts')")).scalar() == 8192
     _assert_counts_exact(store)
@@ -234,6 +239,16 @@ def test_a_batch_leaves_its_counts_folded(reviewed_store):
         rows = session.execute(select(QueueCount.lang, QueueCount.status)).all()
     assert len(rows) == len(set(rows)) <= 2 * len(STATUSES) + 1
     _assert_counts_exact(reviewed_store)
+
+
+def _failing_into(failures: list, work):
+    """``work`` for a thread, its exception kept in ``failures`` (a thread's exception is only a warning)."""
+    def run(*args) -> None:
+        try:
+            work(*args)
+        except Exception as error:
+            failures.append(error)
+    return run
 
 
 def _assert_counts_exact(store: Store) -> None:
@@ -260,24 +275,21 @@ def test_queue_counts_stay_exact_whoever_writes(database_url):
 
     def writer(seed: int) -> None:
         rng = random.Random(seed)
-        try:
-            for _ in range(40):
-                with store.session() as session:
-                    # In id order: each get() flushes the change before it, so rows are locked as they are
-                    # visited, and writers visiting them in different orders could deadlock each other.
-                    for article_id in sorted(rng.sample(range(14, 61), 3)):
-                        review = session.get(Review, (article_id, rng.choice(["km", "zh"])))
-                        review.status = rng.choice(STATUSES)
-        except Exception as error:  # (a thread's exception would only be a warning)
-            failures.append(error)
+        for _ in range(40):
+            with store.session() as session:
+                # In id order: each get() flushes the change before it, so rows are locked as they are visited,
+                # and writers visiting them in different orders could deadlock each other.
+                for article_id in sorted(rng.sample(range(14, 61), 3)):
+                    review = session.get(Review, (article_id, rng.choice(["km", "zh"])))
+                    review.status = rng.choice(STATUSES)
 
     def folder(stop: threading.Event) -> None:
         while not stop.is_set():
             queue_counts.fold(store)
 
     stop = threading.Event()
-    folding = threading.Thread(target=folder, args=(stop,))
-    writers = [threading.Thread(target=writer, args=(seed,)) for seed in range(4)]
+    folding = threading.Thread(target=_failing_into(failures, folder), args=(stop,))
+    writers = [threading.Thread(target=_failing_into(failures, writer), args=(seed,)) for seed in range(4)]
     for thread in [folding, *writers]:
         thread.start()
     for thread in writers:

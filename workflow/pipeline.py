@@ -14,9 +14,12 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from workflow import articles, corpus, interrupts, jobs, queue_counts, summarize
 from workflow.articles import ArticleResult
@@ -26,6 +29,8 @@ from workflow.models import Model, Registry
 from workflow.store import Article, Run, Store, utcnow
 from workflow.translate import Settings
 from workflow.translation_pass import Counts, TranslationPass, reason
+
+log = logging.getLogger(__name__)
 
 
 class Interrupted(BriefdeskError):
@@ -174,7 +179,10 @@ def _run(articles: Callable[[RunReport], list[int]], store: Store, models: Regis
             record.articles = len(report.articles)
             record.sentences_translated = sum(sum(a.translated.values()) for a in report.articles)
             record.errors = json.dumps(report.errors, ensure_ascii=False)
-    queue_counts.fold(store)  # the batch's count rows, summed now rather than by the first page read after it
+    try:  # the batch's count rows, summed now rather than by the first page read after it; best effort
+        queue_counts.fold(store, shrink_after=queue_counts.SHRINK_AFTER)
+    except SQLAlchemyError as error:  # (the next page read folds them; the run itself is done)
+        log.warning("folding the queue counts after the run failed: %s", error)
     return report
 
 

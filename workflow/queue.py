@@ -24,7 +24,7 @@ SEARCH_COUNT_LIMIT = 1_000
 status, and a next page while there are more rows (counting 75,000 matches of 100,000 articles cost 75 ms)."""
 WALK = 2_000
 """The newest articles a search matching many walks for its first pages (``queue_search.walked``), at 100,000
-articles: PostgreSQL 0.5-2.6 ms for a page of common words (probing the hashed matches: 50 ms), SQLite 0.6-1.0 ms
+articles: PostgreSQL 0.5-2.6 ms for a page of common words (probing the hashed matches: 50 ms), SQLite 0.5-0.7 ms
 (probing: 7-10 ms)."""
 ISSUE_FILTERS = ("terms", "checks")
 """``terms``: only articles with open glossary issues (a missing approved form, a forbidden variant);

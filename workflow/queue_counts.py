@@ -19,8 +19,8 @@ _TALLY = select(QueueCount.lang, QueueCount.status, func.sum(QueueCount.n), func
     QueueCount.lang, QueueCount.status)
 FOLD_AFTER = 200
 """Rows of ``queue_counts`` beyond which a queue read folds them into one per (language, status)."""
-VACUUM_AFTER = 10_000
-"""PostgreSQL: a fold of more rows vacuums the table at once and gives its space back (``_shrink``)."""
+SHRINK_AFTER = 10_000
+"""PostgreSQL: a batch's fold of more rows also gives the table's space back (``_shrink``)."""
 
 
 class Tally:
@@ -48,13 +48,14 @@ class Tally:
         return sorted({code for code, _ in self.sums if code})
 
 
-def fold(store: Store, vacuum_after: int = VACUUM_AFTER) -> int:
+def fold(store: Store, shrink_after: int | None = None) -> int:
     """Replace the rows of ``queue_counts`` by their sums, one row per (language, status); returns how many rows
     it folded. Safe beside writers and other folds: the DELETE takes exactly the rows this transaction sees (and
     can lock), and puts back their sums; rows a concurrent transaction adds meanwhile stay as they are.
-    On PostgreSQL a fold of more than ``vacuum_after`` rows also gives the table's space back (``_shrink``)."""
+    On PostgreSQL a fold of more than ``shrink_after`` rows also gives the table's space back (``_shrink``):
+    batches ask for it at their end, the pages do not (it can wait seconds behind a long transaction)."""
     folded = _fold(store)
-    if folded > vacuum_after and store.engine.dialect.name == "postgresql":
+    if shrink_after is not None and folded > shrink_after and store.engine.dialect.name == "postgresql":
         _shrink(store)
     return folded
 
@@ -80,8 +81,9 @@ def _shrink(store: Store) -> None:
     and so a VACUUM cannot cut the end off. Folded once more, the sums move into the first free page, and a
     second VACUUM cuts off the rest. That one cleans the index too: left to itself it skips an index with dead
     rows on so few pages, and their line pointers keep the last page from being cut off. Best effort:
-    - rows an older transaction can still see stay until autovacuum;
-    - a role that does not own the table gets a warning and nothing is vacuumed;
+    - rows an older transaction can still see stay, and the space until a later large fold;
+    - the cut waits up to 5 s for a moment no other transaction holds the table, then gives up;
+    - for a role that does not own the table PostgreSQL vacuums nothing (its server log says so);
     - a failure here never fails the fold."""
     try:
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -89,7 +91,7 @@ def _shrink(store: Store) -> None:
             _fold(store)
             connection.exec_driver_sql("VACUUM (INDEX_CLEANUP ON) queue_counts")
     except DBAPIError as error:
-        log.warning("VACUUM queue_counts after a fold failed (autovacuum will do it): %s", error)
+        log.warning("VACUUM queue_counts after a fold failed (the next large fold tries again): %s", error)
 
 
 def read(connection) -> Tally:

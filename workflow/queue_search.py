@@ -102,6 +102,10 @@ def walked(dialect: str, by_review: list) -> Select:
             .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
 
 
+_CHECKED_ONE_BY_ONE = 50
+"""SQLite: at most this many walked rows (those below the floor) have their words checked one by one."""
+
+
 def _walked_sqlite(by_review: list) -> Select:
     """SQLite: checking a row's words is an FTS5 query of its own (25-55 us a row), so the walk reads the FTS5
     matches instead, those from a floor id up (a rowid range FTS5 answers from its index), and checks one by one
@@ -112,9 +116,11 @@ def _walked_sqlite(by_review: list) -> Select:
     articles = Article.__table__  # (Core columns: an ORM one would make the FTS5 side an ORM select, not text)
     newest = select(articles.c.id).order_by(articles.c.updated_at.desc(), articles.c.id.desc())
     walk = bindparam("walk", type_=Integer)
-    # The walk's oldest time ('' when the archive is shorter than the walk): a range on the order index.
-    edge = func.coalesce(newest.with_only_columns(articles.c.updated_at).limit(1).offset(walk - 1)
-                         .scalar_subquery(), literal_column("''"))
+    # The walk's last row ('' and 0 when the archive is shorter than the walk): its time is a range on the order
+    # index, and its id leaves out the rows after it that share its time (a batch's stories can).
+    last = newest.limit(1).offset(walk - 1)
+    edge = func.coalesce(last.with_only_columns(articles.c.updated_at).scalar_subquery(), literal_column("''"))
+    edge_id = func.coalesce(last.scalar_subquery(), 0)
     walked_ids = newest.limit(walk).subquery()
     floor = select(func.coalesce(select(walked_ids.c.id).order_by(walked_ids.c.id).limit(1)
                                  .offset(_CHECKED_ONE_BY_ONE).scalar_subquery(), 0).label("id")).cte("recent_floor")
@@ -123,7 +129,8 @@ def _walked_sqlite(by_review: list) -> Select:
     matching = or_((articles.c.id + 0).in_(union_all(words.where(literal_column("rowid") >= floor_id), ids)),
                    and_(articles.c.id < floor_id, text("EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts "
                                                        "MATCH :query AND rowid = articles.id)")))
-    page_ids = (select(articles.c.id).where(articles.c.updated_at >= edge, matching,
+    within = or_(articles.c.updated_at > edge, articles.c.id >= edge_id)
+    page_ids = (select(articles.c.id).where(articles.c.updated_at >= edge, within, matching,
                                             *_reviewed(articles, by_review))
                 .order_by(articles.c.updated_at.desc(), articles.c.id.desc())
                 .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
@@ -132,12 +139,8 @@ def _walked_sqlite(by_review: list) -> Select:
             .order_by(Article.updated_at.desc(), Article.id.desc()))
 
 
-_CHECKED_ONE_BY_ONE = 50
-"""SQLite: at most this many walked rows (those below the floor) have their words checked one by one."""
-
-
-def _reviewed(walked, by_review: list) -> list:
+def _reviewed(rows, by_review: list) -> list:
     """The status/language filter on the walked rows: a review of theirs that meets it."""
     if not by_review:
         return []
-    return [select(Review.article_id).where(Review.article_id == walked.c.id, *by_review).exists()]
+    return [select(Review.article_id).where(Review.article_id == rows.c.id, *by_review).exists()]

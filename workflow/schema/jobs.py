@@ -37,7 +37,8 @@ class QueueCount(Base):
     """A change in the number of reviews with a (language, status), or of articles (both empty). Database
     triggers (migration 0012) add a row for every insert, delete and status change, so every writer, this code or
     not, keeps the counts exact; summing the rows gives the counts. Rows only ever get added (no row is a point
-    of contention between writers); ``workflow.queue`` folds them into one row per pair now and then."""
+    of contention between writers); a queue read and the end of a batch fold them into one row per pair
+    (``workflow.queue_counts``)."""
 
     __tablename__ = "queue_counts"
 
